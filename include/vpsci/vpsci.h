@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libvpsci: the PSCI engine of one virtual machine.
+ *
+ * The engine implements PSCI (Arm DEN0022, versions 0.1 to 1.3) and the SMCCC
+ * discovery calls for one VM. It knows no OS and no hypervisor: the VMM
+ * creates one engine per VM from a struct vpsci_config, hands it every
+ * forwarded call with vpsci_call(), and the engine reaches the host only
+ * through the struct vpsci_ops table given at creation.
+ *
+ * Threading: vpsci_call() may run concurrently on every vCPU thread (one call
+ * in flight per vCPU). It never allocates and never sleeps; it may spin for
+ * as long as another thread's ops->cpu_on() call takes, because that thread
+ * holds the target vCPU (see docs/design.md, "Locking"). The control
+ * functions (vpsci_reset, vpsci_snapshot, vpsci_restore, vpsci_destroy) need
+ * a quiescent VM: no vpsci_call() in flight.
+ *
+ * Errors: functions that can fail return 0 or a negative VPSCI_E_* code,
+ * described by vpsci_strerror(). Those are host-side errors and never reach
+ * the guest; what the guest sees is always a PSCI return code in x0.
+ */
+#ifndef VPSCI_VPSCI_H
+#define VPSCI_VPSCI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vpsci/psci.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Library error codes (host side) ----------------------------------- */
+enum vpsci_error {
+	VPSCI_OK		= 0,
+	VPSCI_E_INVAL		= -1,	/* an argument or a config field is invalid */
+	VPSCI_E_NOMEM		= -2,	/* out of memory (vpsci_create only) */
+	VPSCI_E_BUSY		= -3,	/* a vCPU is mid-transition: the VM is not quiescent */
+	VPSCI_E_RANGE		= -4,	/* vCPU index out of range */
+	VPSCI_E_STATE		= -5,	/* the vCPU or VM is not in a state that allows this */
+	VPSCI_E_NOSPC		= -6,	/* the output buffer is too small */
+	VPSCI_E_SNAP_TRUNCATED	= -7,	/* snapshot shorter than its header says */
+	VPSCI_E_SNAP_MAGIC	= -8,	/* not a vpsci snapshot */
+	VPSCI_E_SNAP_VERSION	= -9,	/* snapshot format version not understood */
+	VPSCI_E_SNAP_CHECKSUM	= -10,	/* snapshot checksum mismatch */
+	VPSCI_E_SNAP_CORRUPT	= -11,	/* a field holds a value no engine writes */
+	VPSCI_E_SNAP_MISMATCH	= -12,	/* snapshot config differs from this engine's */
+	VPSCI_E_FDT		= -13,	/* a libfdt call failed (vpsci_fdt_*) */
+};
+
+/*
+ * Describe a VPSCI_E_* code (or VPSCI_OK). Never returns NULL; unknown codes
+ * give "unknown error".
+ */
+const char *vpsci_strerror(int err);
+
+/* ---- Configuration --------------------------------------------------- */
+
+#define VPSCI_MAX_VCPUS		1024u
+#define VPSCI_MAX_MEM_REGIONS	16u
+#define VPSCI_MAX_RESET2_TYPES	16u
+
+enum vpsci_conduit {
+	VPSCI_CONDUIT_HVC = 0,
+	VPSCI_CONDUIT_SMC = 1,
+};
+
+/* A range of guest physical memory where entry points may lie. */
+struct vpsci_mem_region {
+	uint64_t base;
+	uint64_t size;		/* bytes; non-zero, base + size must not wrap */
+};
+
+/* struct vpsci_config.flags */
+#define VPSCI_CFG_SYSTEM_SUSPEND	(1u << 0)	/* offer SYSTEM_SUSPEND (1.0+) */
+#define VPSCI_CFG_0_1_IDS		(1u << 1)	/* answer the 0.1 IDs alongside 0.2+ */
+#define VPSCI_CFG_ALL_FLAGS		(VPSCI_CFG_SYSTEM_SUSPEND | VPSCI_CFG_0_1_IDS)
+
+/*
+ * Everything that defines the guest-visible firmware. Copied at creation:
+ * the pointers need not outlive vpsci_create(). Never changes afterwards.
+ */
+struct vpsci_config {
+	uint32_t version;	/* VPSCI_VERSION_0_1 .. VPSCI_VERSION_1_3 */
+	enum vpsci_conduit conduit;	/* what the DT advertises */
+	uint32_t nr_vcpus;	/* 1 .. VPSCI_MAX_VCPUS */
+	/*
+	 * MPIDR affinity of each vCPU (Aff3..Aff0 only, VPSCI_MPIDR_AFF_MASK),
+	 * all distinct. NULL: vCPU i gets Aff1 = i / 16, Aff0 = i % 16, as
+	 * KVM's default MPIDR does.
+	 */
+	const uint64_t *mpidrs;
+	uint32_t boot_vcpu;	/* the vCPU that is on after reset (usually 0) */
+	/* Guest RAM: CPU_ON / CPU_SUSPEND / SYSTEM_SUSPEND entries must lie here. */
+	const struct vpsci_mem_region *mem;
+	uint32_t nr_mem;	/* 1 .. VPSCI_MAX_MEM_REGIONS */
+	/* SYSTEM_RESET2 vendor reset types accepted (each has bit 31 set). */
+	const uint32_t *reset2_vendor_types;
+	uint32_t nr_reset2_vendor_types;	/* 0 .. VPSCI_MAX_RESET2_TYPES */
+	uint32_t flags;		/* VPSCI_CFG_* */
+};
+
+/* ---- Host operations -------------------------------------------------- */
+
+/* Where and how a vCPU starts (CPU_ON) or resumes (power-down, SYSTEM_SUSPEND). */
+struct vpsci_entry {
+	uint64_t pc;		/* entry address; bit 0 already cleared for Thumb */
+	uint64_t context_id;	/* goes in x0 (r0) */
+	bool aarch32;		/* enter in AArch32 state (the caller's state) */
+	bool thumb;		/* AArch32 only: entry had bit 0 set */
+	bool big_endian;	/* the caller's data endianness (DEN0022 6.4) */
+};
+
+enum vpsci_event_type {
+	VPSCI_EVENT_OFF,		/* SYSTEM_OFF */
+	VPSCI_EVENT_HIBERNATE_OFF,	/* SYSTEM_OFF2: the guest hibernated */
+	VPSCI_EVENT_RESET,		/* SYSTEM_RESET: cold reset */
+	VPSCI_EVENT_RESET2,		/* SYSTEM_RESET2: type + cookie */
+	VPSCI_EVENT_SUSPEND,		/* SYSTEM_SUSPEND: entry + context */
+};
+
+struct vpsci_system_event {
+	enum vpsci_event_type type;
+	uint32_t caller;		/* vCPU index that made the call */
+	uint32_t reset_type;		/* RESET2: reset_type; HIBERNATE_OFF: off type (0 or 1) */
+	uint64_t cookie;		/* RESET2 only */
+	struct vpsci_entry entry;	/* SUSPEND only: where the caller resumes */
+};
+
+/*
+ * What only the host can do. Every hook is called without any engine state
+ * held except where stated, from the thread that made the vpsci_call().
+ */
+struct vpsci_ops {
+	/*
+	 * Required. Power on vCPU 'idx' (not the caller) at 'entry' from a
+	 * clean architectural state: PC, x0 = context_id, EL1h, DAIF masked,
+	 * MMU and caches off. Called while the engine holds 'idx' claimed, so
+	 * it must not block for long, nor call vpsci_call() for 'idx'. The
+	 * target may have returned VPSCI_EXIT_OFF an instant ago and not yet be
+	 * parked: the host must remember the request. Return 0, or a negative
+	 * value if the host cannot start it (the guest then sees
+	 * INTERNAL_FAILURE and the target stays off).
+	 */
+	int (*cpu_on)(void *opaque, uint32_t idx, const struct vpsci_entry *entry);
+
+	/*
+	 * Required. Stop vCPU 'idx' (not the caller) before a system event:
+	 * when it returns, 'idx' runs no more guest code until the host
+	 * restarts the VM. Called for every vCPU that is not OFF.
+	 */
+	void (*cpu_stop)(void *opaque, uint32_t idx);
+
+	/*
+	 * Required. Report a system event. Every other vCPU has been stopped
+	 * (cpu_stop) or is OFF when this is called. The caller's vpsci_call()
+	 * returns VPSCI_EXIT_SYSTEM_EVENT right after.
+	 */
+	void (*system_event)(void *opaque, const struct vpsci_system_event *ev);
+};
+
+/* ---- Engine lifetime ------------------------------------------------- */
+
+struct vpsci_vm;
+
+/*
+ * Create an engine. 'ops' must stay valid for the engine's life; 'opaque'
+ * is passed to every hook. On success *out holds the engine, in its reset
+ * state (boot vCPU on, others off).
+ * Returns 0, VPSCI_E_INVAL (NULL argument, invalid config: version,
+ * conduit, vCPU count, duplicate/out-of-mask MPIDR, boot vCPU, empty or
+ * wrapping memory region, reset2 type without bit 31, unknown flag, 0.1
+ * IDs requested with version 0.1, SYSTEM_SUSPEND before 1.0, missing ops
+ * hook) or VPSCI_E_NOMEM.
+ */
+int vpsci_create(const struct vpsci_config *cfg, const struct vpsci_ops *ops,
+		 void *opaque, struct vpsci_vm **out);
+
+/* Free an engine. NULL is a no-op. */
+void vpsci_destroy(struct vpsci_vm *vm);
+
+/*
+ * Return the VM to its reset state: every vCPU off but the boot vCPU, no
+ * system event pending. The VMM calls this when it reboots the VM in place.
+ * Returns 0 or VPSCI_E_BUSY (a vCPU is mid-transition).
+ */
+int vpsci_reset(struct vpsci_vm *vm);
+
+/* ---- Forwarded calls --------------------------------------------------- */
+
+/* One forwarded HVC/SMC as the caller left its registers. */
+struct vpsci_call {
+	uint64_t x[4];		/* x0 = function ID, x1..x3 = arguments */
+	enum vpsci_conduit conduit;	/* how the call arrived */
+	bool aarch32;		/* the caller executes in AArch32 state */
+	bool big_endian;	/* the caller's data endianness (for CPU_ON) */
+};
+
+/* What became of the caller. */
+enum vpsci_exit {
+	/* Write x[0..3] back to the caller's x0..x3 and resume it. */
+	VPSCI_EXIT_CONTINUE = 0,
+	/* CPU_OFF: the caller is off. Park its thread until ops->cpu_on(). */
+	VPSCI_EXIT_OFF,
+	/*
+	 * CPU_SUSPEND was accepted: suspend the caller until a wake-up event,
+	 * then call vpsci_vcpu_wake() and either resume it with x[0..3]
+	 * (standby, or a power-down the host chose to treat as standby) or, for
+	 * a power-down state, start it at result.entry.
+	 */
+	VPSCI_EXIT_SUSPEND,
+	/*
+	 * A system event was reported through ops->system_event. x0 holds
+	 * INTERNAL_FAILURE in case the host resumes the caller anyway; for
+	 * SYSTEM_SUSPEND the host resumes the caller at the event's entry after
+	 * vpsci_system_wake().
+	 */
+	VPSCI_EXIT_SYSTEM_EVENT,
+};
+
+struct vpsci_result {
+	uint64_t x[4];		/* values for the caller's x0..x3 */
+	enum vpsci_exit exit;
+	/* VPSCI_EXIT_SUSPEND only: */
+	uint32_t power_state;	/* as passed, after narrowing */
+	bool powerdown;		/* the state loses context (StateType = 1) */
+	struct vpsci_entry entry;	/* valid when powerdown */
+};
+
+/*
+ * Handle one forwarded call from vCPU 'vcpu'. Always fills *res (x0 =
+ * NOT_SUPPORTED unless a handler says otherwise); returns 0, or
+ * VPSCI_E_INVAL for a NULL argument / VPSCI_E_RANGE for a bad vCPU index
+ * (then *res, if not NULL, holds NOT_SUPPORTED / CONTINUE).
+ * Thread-safe; never allocates, never sleeps.
+ */
+int vpsci_call(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call,
+	       struct vpsci_result *res);
+
+/*
+ * The vCPU suspended by VPSCI_EXIT_SUSPEND woke up: it is ON again.
+ * Returns 0, VPSCI_E_RANGE or VPSCI_E_STATE (it was not suspended).
+ */
+int vpsci_vcpu_wake(struct vpsci_vm *vm, uint32_t vcpu);
+
+/*
+ * The VM suspended by SYSTEM_SUSPEND woke up: the caller is ON again and
+ * the host resumes it at the event's entry. Returns 0 or VPSCI_E_STATE (no
+ * SYSTEM_SUSPEND pending).
+ */
+int vpsci_system_wake(struct vpsci_vm *vm);
+
+/* ---- Introspection --------------------------------------------------- */
+
+/* A vCPU's power state as the guest would see it (DEN0022 5.7). */
+enum vpsci_vcpu_state {
+	VPSCI_VCPU_OFF = 0,
+	VPSCI_VCPU_ON,
+	VPSCI_VCPU_SUSPENDED,		/* CPU_SUSPEND, counts as ON for AFFINITY_INFO */
+	VPSCI_VCPU_SYSTEM_SUSPENDED,	/* the SYSTEM_SUSPEND caller */
+	VPSCI_VCPU_TRANSITION,		/* mid CPU_ON / mid check: never seen by a quiescent VM */
+};
+
+/* Returns the state, or VPSCI_E_RANGE. */
+int vpsci_vcpu_state(const struct vpsci_vm *vm, uint32_t vcpu);
+
+uint32_t vpsci_version(const struct vpsci_vm *vm);
+uint32_t vpsci_nr_vcpus(const struct vpsci_vm *vm);
+enum vpsci_conduit vpsci_conduit(const struct vpsci_vm *vm);
+uint32_t vpsci_flags(const struct vpsci_vm *vm);
+/* MPIDR affinity of vCPU 'vcpu' (0 if out of range). */
+uint64_t vpsci_vcpu_mpidr(const struct vpsci_vm *vm, uint32_t vcpu);
+/* vCPU index for an MPIDR (affinity bits only), or VPSCI_E_RANGE. */
+int vpsci_vcpu_by_mpidr(const struct vpsci_vm *vm, uint64_t mpidr);
+
+/*
+ * Whether the guest would get a non-NOT_SUPPORTED answer for 'fid' (an
+ * SMC32 or SMC64 PSCI/SMCCC ID, or a 0.1 ID): the same table that drives
+ * dispatch. Lets a VMM decide which IDs to forward.
+ */
+bool vpsci_handles(const struct vpsci_vm *vm, uint32_t fid);
+
+/* Name of a function ID ("CPU_ON", "SMCCC_VERSION", ...), or NULL. */
+const char *vpsci_fn_name(uint32_t fid);
+
+/* ---- Snapshot / restore (format: docs/snapshot.md) ------------------- */
+
+/* Bytes vpsci_snapshot() writes for this engine. */
+size_t vpsci_snapshot_size(const struct vpsci_vm *vm);
+
+/*
+ * Serialise the whole engine state (config, per-vCPU state, pending system
+ * event) into buf. On success *len (may be NULL) holds the bytes written.
+ * Returns 0, VPSCI_E_NOSPC or VPSCI_E_BUSY (a vCPU is mid-transition).
+ */
+int vpsci_snapshot(const struct vpsci_vm *vm, void *buf, size_t size, size_t *len);
+
+/*
+ * Restore a snapshot into an engine created with the same configuration.
+ * All-or-nothing: on error the engine is untouched. Returns 0,
+ * VPSCI_E_SNAP_* (truncated, magic, version, checksum, corrupt, and
+ * mismatch when the snapshot's config (version, vCPUs, MPIDRs, ...) differs:
+ * the guest-visible version never changes silently) or VPSCI_E_BUSY.
+ */
+int vpsci_restore(struct vpsci_vm *vm, const void *buf, size_t size);
+
+/*
+ * Create an engine from a snapshot alone: its configuration and state as
+ * recorded, whatever this build's defaults. What a VMM uses to resume a
+ * hibernated or migrated VM. Returns as vpsci_create() and vpsci_restore().
+ */
+int vpsci_create_from_snapshot(const void *buf, size_t size, const struct vpsci_ops *ops,
+			       void *opaque, struct vpsci_vm **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VPSCI_VPSCI_H */
