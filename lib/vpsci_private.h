@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libvpsci internals. Nothing outside lib/ includes this header.
+ */
+#ifndef VPSCI_PRIVATE_H
+#define VPSCI_PRIVATE_H
+
+#include <assert.h>
+#include <stdatomic.h>
+
+#include <vpsci/vpsci.h>
+
+#define VPSCI_EXPORT __attribute__((visibility("default")))
+
+/*
+ * Power state of one vCPU, as stored in its atomic state word. The first four
+ * are the committed states a guest can observe (DEN0022 5.7: ON, OFF; a
+ * suspended CPU is ON for AFFINITY_INFO). The last two are transient claims
+ * held by exactly one thread for a bounded time; every reader that meets one
+ * waits until it resolves, so no caller ever observes a half-done transition.
+ * See docs/design.md, "Locking".
+ */
+enum vcpu_pstate {
+	PS_OFF = 0,
+	PS_ON = 1,
+	PS_SUSPENDED = 2,	/* CPU_SUSPEND accepted, not yet woken */
+	PS_SYS_SUSPENDED = 3,	/* the SYSTEM_SUSPEND caller */
+	PS_ON_CLAIMED = 4,	/* CPU_ON in progress: OFF -> ON or back to OFF */
+	PS_HELD = 5,		/* kept OFF while a SYSTEM_SUSPEND checks the others */
+};
+
+/* VM-wide state, in vm->sys. */
+enum sys_state {
+	SYS_RUNNING = 0,
+	SYS_EVENT = 1,		/* off / hibernate / reset reported; until vpsci_reset() */
+	SYS_SUSPENDED = 2,	/* SYSTEM_SUSPEND reported; until vpsci_system_wake() */
+	SYS_CLAIMED = 3,	/* transient: a SYSTEM_SUSPEND is checking the others */
+};
+
+struct vpsci_vcpu {
+	_Atomic uint32_t state;		/* enum vcpu_pstate */
+	uint32_t power_state;		/* PS_SUSPENDED: the argument */
+	uint64_t mpidr;			/* affinity, immutable */
+	struct vpsci_entry resume;	/* PS_SUSPENDED power-down: where it resumes */
+};
+
+/* One call, decoded at the edge: no handler looks at raw registers. */
+struct psci_args {
+	uint32_t fid;
+	uint64_t a1, a2, a3;		/* narrowed to 32 bits for SMC32 */
+	bool smc64;
+	bool aarch32;
+	bool big_endian;
+	bool dialect_0_1;		/* arrived through a PSCI 0.1 ID */
+};
+
+/* A handler returns a PSCI value (a code or a result such as a version). */
+typedef int32_t (*psci_handler_t)(struct vpsci_vm *vm, uint32_t caller,
+				  const struct psci_args *args, struct vpsci_result *res);
+
+struct vpsci_vm {
+	const struct vpsci_ops *ops;
+	void *opaque;
+
+	/* Configuration, frozen at creation. */
+	uint32_t version;
+	enum vpsci_conduit conduit;
+	uint32_t flags;
+	uint32_t nr_vcpus;
+	uint32_t boot_vcpu;
+	uint32_t nr_mem;
+	struct vpsci_mem_region mem[VPSCI_MAX_MEM_REGIONS];
+	uint32_t nr_reset2;
+	uint32_t reset2_types[VPSCI_MAX_RESET2_TYPES];
+
+	/* Capability table, derived from the configuration (vpsci_caps.c). */
+	uint32_t caps32;		/* bit n: PSCI function n, SMC32 form */
+	uint32_t caps64;		/* bit n: PSCI function n, SMC64 form */
+	bool smccc;			/* SMCCC architecture calls answered */
+	bool ids_0_1;			/* PSCI 0.1 IDs answered */
+
+	_Atomic uint32_t sys;		/* enum sys_state */
+	struct vpsci_system_event event;	/* valid unless SYS_RUNNING */
+
+	uint32_t *by_mpidr;		/* vCPU indices sorted by MPIDR */
+	struct vpsci_vcpu vcpus[];
+};
+
+/* vpsci_caps.c */
+void caps_init(struct vpsci_vm *vm);
+psci_handler_t caps_lookup(const struct vpsci_vm *vm, uint32_t fid, bool aarch32);
+int32_t caps_features(const struct vpsci_vm *vm, uint32_t fid, bool aarch32);
+
+/* vpsci_main.c */
+void cpu_relax(void);
+uint32_t vcpu_wait_stable(struct vpsci_vm *vm, uint32_t idx);
+int check_config(const struct vpsci_config *cfg);
+int vm_alloc(const struct vpsci_config *cfg, const struct vpsci_ops *ops, void *opaque,
+	     struct vpsci_vm **out);
+void vm_reset_state(struct vpsci_vm *vm);
+
+/* vpsci_topology.c */
+void topology_init(struct vpsci_vm *vm);
+int topology_find(const struct vpsci_vm *vm, uint64_t mpidr);
+int32_t psci_affinity_info(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			   struct vpsci_result *res);
+
+/* vpsci_entry.c */
+bool entry_decode(const struct vpsci_vm *vm, const struct psci_args *args, uint64_t pc,
+		  uint64_t context_id, struct vpsci_entry *out);
+
+/* Function handlers, one file per concern. */
+int32_t psci_cpu_on(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+		    struct vpsci_result *res);
+int32_t psci_cpu_off(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+		     struct vpsci_result *res);
+int32_t psci_cpu_suspend(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			 struct vpsci_result *res);
+int32_t psci_system_off(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			struct vpsci_result *res);
+int32_t psci_system_off2(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			 struct vpsci_result *res);
+int32_t psci_system_reset(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			  struct vpsci_result *res);
+int32_t psci_system_reset2(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			   struct vpsci_result *res);
+int32_t psci_system_suspend(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			    struct vpsci_result *res);
+
+static inline bool pstate_transient(uint32_t s)
+{
+	return s == PS_ON_CLAIMED || s == PS_HELD;
+}
+
+/* ON for AFFINITY_INFO: running or in any suspend (DEN0022 5.7.2). */
+static inline bool pstate_is_on(uint32_t s)
+{
+	return s == PS_ON || s == PS_SUSPENDED || s == PS_SYS_SUSPENDED;
+}
+
+#endif /* VPSCI_PRIVATE_H */
