@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# Shared helpers for the testbed scripts (sourced, not run).
+# Shared helpers for the testbed scripts (sourced, not run; needs a shell
+# with "local", as dash, bash and busybox sh have).
 #
 # Everything the testbed downloads or builds lives under $TB_DIR
 # (build/testbed by default); the system's apt sources, apt state and dpkg
@@ -25,15 +26,18 @@ TB_SUITES="trixie trixie-backports"
 # Re-read the package index when it is older than this many seconds.
 TB_INDEX_MAX_AGE=${TB_INDEX_MAX_AGE:-86400}
 
-# Exit statuses shared by the testbed scripts (documented in docs/testbed.md).
+# Exit statuses of the testbed scripts (documented in docs/testbed.md and
+# testbed/run --help). Infrastructure failures use 118..125 so that
+# testbed/run can pass COMMAND's own (usually small) status through unchanged.
 TB_E_USAGE=2		# bad command line
-TB_E_TOOL=3		# a host tool is missing
-TB_E_ARCHIVE=4		# package archive unreachable or index unusable
-TB_E_PKG=5		# a package vanished from the index / failed to download
-TB_E_BOOT=6		# a kernel failed to boot (no marker from /init in time)
-TB_E_NOKVM=7		# no /dev/kvm inside the testbed
-TB_E_NOFILTER=8		# host kernel lacks the SMCCC filter
+TB_E_NOKVM=118		# no usable /dev/kvm inside the testbed
+TB_E_NOFILTER=119	# host kernel lacks the SMCCC filter
+TB_E_TOOL=120		# a host tool is missing
+TB_E_ARCHIVE=121	# package archive unreachable or index unusable
+TB_E_PKG=122		# a package vanished from the index or failed to download
+TB_E_BOOT=123		# the kernel failed to boot (no marker from /init in time)
 TB_E_TIMEOUT=124	# the whole run went over --timeout
+TB_E_DIED=125		# the testbed died before COMMAND finished (panic, crash)
 
 tb_prog=$(basename "$0")
 
@@ -43,7 +47,7 @@ tb_log() {
 
 # tb_die STATUS MESSAGE...: one understandable message, then a non-zero exit.
 tb_die() {
-	st=$1
+	local st=$1
 	shift
 	printf '%s: error: %s\n' "$tb_prog" "$*" >&2
 	exit "$st"
@@ -51,6 +55,7 @@ tb_die() {
 
 # tb_need_tools TOOL[:PACKAGE]...: fail early, naming the Debian package.
 tb_need_tools() {
+	local t tool pkg
 	for t in "$@"; do
 		tool=${t%%:*}
 		pkg=${t#*:}
@@ -63,6 +68,7 @@ tb_need_tools() {
 # Private apt configuration: own sources, lists, cache, preferences and an
 # empty dpkg status, architecture arm64 only.
 tb_apt_init() {
+	local s src
 	mkdir -p "$TB_APT/etc/preferences.d" "$TB_APT/lists/partial" \
 		"$TB_APT/cache/archives/partial" "$TB_DEBS"
 	[ -f "$TB_KEYRING" ] ||
@@ -77,7 +83,7 @@ tb_apt_init() {
 }
 
 tb_apt() {
-	cmd=$1
+	local cmd=$1
 	shift
 	"$cmd" -q \
 		-o Dir::Etc::sourcelist="$TB_APT/etc/sources.list" \
@@ -93,11 +99,14 @@ tb_apt() {
 		-o APT::Architecture=arm64 \
 		-o APT::Architectures=arm64 \
 		-o Debug::NoLocking=1 \
+		-o Acquire::http::Timeout=30 \
+		-o Acquire::Retries=2 \
 		"$@"
 }
 
 # tb_apt_update [force]: refresh the private index when missing or stale.
 tb_apt_update() {
+	local stamp age out
 	tb_apt_init
 	stamp=$TB_APT/lists/.updated
 	if [ "${1:-}" != force ] && [ -f "$stamp" ]; then
@@ -135,6 +144,7 @@ tb_pkg_exists() {
 # tb_fetch_deb PKG[=VER] [SUITE]: download one .deb into the cache (reused
 # across runs) and print its path.
 tb_fetch_deb() {
+	local spec suite pkg ver fver deb
 	spec=$1
 	suite=${2:-}
 	pkg=${spec%%=*}
@@ -168,4 +178,122 @@ tb_fetch_deb() {
 tb_extract() {
 	mkdir -p "$2"
 	dpkg-deb -x "$1" "$2" || tb_die $TB_E_PKG "cannot unpack $1 (corrupt download? delete it)"
+}
+
+# tb_now_ms: wall-clock milliseconds.
+tb_now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# tb_secs MS: "12.3" seconds from milliseconds.
+tb_secs() {
+	printf '%d.%d' $(($1 / 1000)) $((($1 % 1000) / 100))
+}
+
+# tb_cpio DIR OUT: pack DIR as a newc initramfs, files owned by root.
+tb_cpio() {
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) >"$2.tmp.$$" ||
+		tb_die $TB_E_TOOL "cpio failed to pack $1"
+	mv "$2.tmp.$$" "$2"
+}
+
+# tb_stage_busybox DIR INIT: the part every testbed initramfs shares: a
+# static busybox and INIT as /init.
+tb_stage_busybox() {
+	mkdir -p "$1/bin" "$1/sbin" "$1/usr/bin" "$1/usr/sbin" "$1/proc" "$1/sys" \
+		"$1/dev" "$1/tmp" "$1/run" "$1/root"
+	cp "$TB_DIR/busybox" "$1/bin/busybox"
+	cp "$2" "$1/init"
+	chmod 755 "$1/init" "$1/bin/busybox"
+}
+
+# tb_build_guest_initrd OUT: the guest initramfs for Linux guests under
+# vpsci-run: busybox, testbed/initramfs/guest-init as /init, the guest
+# scripts in /scripts and both kernels' guest modules in /lib/modules.
+tb_build_guest_initrd() {
+	local gst k
+	gst=$TB_DIR/stage-guest.$$
+	rm -rf "$gst"
+	tb_stage_busybox "$gst" "$TB_SRC/initramfs/guest-init"
+	mkdir -p "$gst/scripts" "$gst/lib/modules"
+	if [ -d "$TB_SRC/guest-scripts" ]; then
+		cp -R "$TB_SRC/guest-scripts/." "$gst/scripts/"
+	fi
+	for k in "$TB_DIR"/kernels/*/modules/*; do
+		[ -d "$k" ] && cp -R "$k" "$gst/lib/modules/"
+	done
+	tb_cpio "$gst" "$1"
+	rm -rf "$gst"
+}
+
+# tb_tail LOG: the last 40 console lines, for a failure report.
+tb_tail() {
+	echo "----- last 40 console lines ($1) -----" >&2
+	tail -n 40 "$1" | tr -d '\r' >&2
+	echo "-----" >&2
+}
+
+# tb_kill PID: stop a QEMU we started: TERM, then KILL after 5 s.
+tb_kill() {
+	local i
+	kill -TERM "$1" 2>/dev/null || return 0
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# tb_watch PID LOG TIMEOUT BOOT_PATTERN BOOT_TIMEOUT EXIT_PATTERN
+# Follow a QEMU run whose console is copied into LOG until QEMU exits.
+# Sets TB_WATCH to one of: exited (QEMU ended by itself), timeout (the run
+# took longer than TIMEOUT s), noboot (BOOT_PATTERN not seen within
+# BOOT_TIMEOUT s); sets TB_BOOT_MS to the time to BOOT_PATTERN. Once
+# EXIT_PATTERN shows, QEMU gets 15 s to power off before it is stopped.
+# Empty patterns disable those checks.
+tb_watch() {
+	local pid log limit bpat blimit epat t0 el exit_seen
+	pid=$1
+	log=$2
+	limit=$(($3 * 1000))
+	bpat=$4
+	blimit=$(($5 * 1000))
+	epat=$6
+	t0=$(tb_now_ms)
+	TB_BOOT_MS=
+	TB_WATCH=exited
+	exit_seen=
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 0.2
+		el=$(($(tb_now_ms) - t0))
+		if [ -n "$bpat" ] && [ -z "$TB_BOOT_MS" ]; then
+			if grep -q "$bpat" "$log" 2>/dev/null; then
+				TB_BOOT_MS=$el
+			elif [ $el -gt $blimit ]; then
+				TB_WATCH=noboot
+				tb_kill "$pid"
+				return 0
+			fi
+		fi
+		if [ -n "$epat" ] && [ -z "$exit_seen" ] && grep -q "$epat" "$log" 2>/dev/null; then
+			exit_seen=$el
+		fi
+		if [ -n "$exit_seen" ] && [ $((el - exit_seen)) -gt 15000 ]; then
+			tb_log "warning: COMMAND finished but the testbed did not power off; stopping QEMU"
+			tb_kill "$pid"
+			return 0
+		fi
+		if [ $el -gt $limit ]; then
+			TB_WATCH=timeout
+			tb_kill "$pid"
+			return 0
+		fi
+	done
+	wait "$pid" 2>/dev/null && TB_QEMU_STATUS=0 || TB_QEMU_STATUS=$?
+	if [ -n "$bpat" ] && [ -z "$TB_BOOT_MS" ] && grep -q "$bpat" "$log" 2>/dev/null; then
+		TB_BOOT_MS=$(($(tb_now_ms) - t0))
+	fi
 }
