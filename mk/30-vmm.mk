@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# vpsci-run, the reference VMM (vmm/, docs/vpsci-run.md).
+#
+#   $(BUILD)/arm64/bin/vpsci-run   static aarch64 binary: cross-built on x86_64
+#                                  against the arm64 sysroot, or native on arm64
+#   make vpsci-run                 build it
+#   make check-vmm                 boot tests inside the testbed (vmm/tests/)
+#   make demo-vmm                  the guest lifecycle for a newcomer
+
+VMM_SRCS := $(sort $(wildcard vmm/*.c))
+VMM_HDRS := $(wildcard vmm/*.h include/vpsci/*.h)
+VMM_BIN := $(BUILD)/arm64/bin/vpsci-run
+VMM_CFLAGS := $(CSTD) $(WARN) $(OPT) -pthread
+
+ifeq ($(HOST_ARCH),aarch64)
+# Native: the host engine build is an arm64 build; libfdt from libfdt-dev.
+VMM_CC := $(CC)
+VMM_CPPFLAGS := $(ENGINE_CPPFLAGS) -Ivmm
+VMM_OBJDIR := $(BUILD)/vmm/obj
+VMM_LIBS := $(ENGINE_FDT_LIB) $(ENGINE_LIB)
+VMM_LDLIBS := -lfdt
+VMM_DEPS :=
+VMM_CAN_BUILD := 1
+else
+VMM_CC := $(CROSS_CC)
+VMM_CPPFLAGS := $(ENGINE_CPPFLAGS) -Ivmm $(ARM64_CPPFLAGS)
+VMM_OBJDIR := $(BUILD)/arm64/vmm/obj
+VMM_LIBS := $(ENGINE_FDT_LIB_ARM64) $(ENGINE_LIB_ARM64)
+VMM_LDLIBS := $(ARM64_LIBFDT)
+VMM_DEPS := $(ARM64_SYSROOT)/.stamp
+VMM_CAN_BUILD := $(HAVE_CROSS)
+endif
+
+VMM_OBJS := $(VMM_SRCS:vmm/%.c=$(VMM_OBJDIR)/%.o)
+
+.PHONY: vpsci-run vmm-objs check-vmm check-vmm-full demo-vmm
+ifeq ($(VMM_CAN_BUILD),1)
+ALL_TARGETS += vpsci-run
+vpsci-run: $(VMM_BIN)
+vmm-objs: $(VMM_OBJS)
+else
+vpsci-run vmm-objs:
+	@echo "vpsci-run: error: no aarch64 compiler ($(CROSS_CC)); run 'make setup'" >&2; exit 1
+endif
+
+$(VMM_OBJDIR)/%.o: vmm/%.c $(VMM_HDRS) | $(VMM_DEPS)
+	@mkdir -p $(dir $@)
+	$(VMM_CC) $(VMM_CPPFLAGS) $(VMM_CFLAGS) -c $< -o $@
+
+$(VMM_BIN): $(VMM_OBJS) $(VMM_LIBS) $(VMM_DEPS)
+	@mkdir -p $(dir $@)
+	$(VMM_CC) -static -pthread -o $@ $(VMM_OBJS) $(VMM_LIBS) $(VMM_LDLIBS)

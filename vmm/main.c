@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * vpsci-run: a reference VMM for Linux KVM/arm64 whose PSCI firmware is
+ * libvpsci, in userspace. Options, exit statuses, host signals and the
+ * reboot-in-place loop live here; see docs/vpsci-run.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kvm_compat.h"
+#include "vmm.h"
+
+#define DEFAULT_MEM_MIB		512
+
+int vmm_verbose;
+
+static const char usage_text[] =
+	"Usage: vpsci-run [OPTIONS] --kernel IMAGE\n"
+	"Boot an arm64 Linux Image (or a bare-metal image with the same header, x0 = DTB)\n"
+	"under KVM on QEMU virt's memory map, with PSCI answered by libvpsci.\n"
+	"\n"
+	"  -k, --kernel IMAGE       arm64 Image to boot (required)\n"
+	"  -i, --initrd FILE        initial ramdisk\n"
+	"  -p, --append CMDLINE     kernel command line (also -append)\n"
+	"  -c, --cpus N             number of vCPUs, 1 up to KVM's maximum (also -smp N)\n"
+	"  -m, --mem MIB            guest RAM in MiB (suffix M or G accepted; default 512)\n"
+	"      --psci=MODE          user | hybrid | kernel: who answers PSCI (default: user\n"
+	"                           where the host has KVM's SMCCC filter, else kernel)\n"
+	"      --psci-version=X.Y   guest-visible PSCI version, 0.1 to 1.3 (default: 1.3;\n"
+	"                           kernel mode: what KVM offers)\n"
+	"      --conduit=hvc|smc    conduit advertised in the device tree (default hvc)\n"
+	"      --system-suspend     offer SYSTEM_SUSPEND (user mode, PSCI 1.0 or later)\n"
+	"      --no-reboot          exit with status 5 on SYSTEM_RESET instead of rebooting\n"
+	"      --max-reboots N      after N reboots in place, exit with status 5\n"
+	"      --events FILE        write one JSON object per line per PSCI call/system event\n"
+	"  -v, --verbose            human-readable log on stderr (twice: every PSCI call)\n"
+	"  -h, --help               this text\n"
+	"\n"
+	"Console: the guest's PL011 is on stdin/stdout; on a terminal Ctrl-A x quits.\n"
+	"Signals: SIGUSR1 wakes a guest from SYSTEM_SUSPEND; SIGINT/SIGTERM/SIGHUP stop it.\n"
+	"\n"
+	"Exit status:\n"
+	"  0  the guest powered off (SYSTEM_OFF)\n"
+	"  1  usage or configuration error: bad option, bad image, too many vCPUs, too much RAM\n"
+	"  2  host or KVM error: no /dev/kvm, no SMCCC filter for --psci=user|hybrid, ioctl failure\n"
+	"  3  the guest crashed, or an internal error\n"
+	"  4  the guest hibernated (SYSTEM_OFF2)\n"
+	"  5  the guest reset (SYSTEM_RESET/SYSTEM_RESET2) with --no-reboot or --max-reboots\n"
+	"  6  stopped from the host (Ctrl-A x, SIGINT, SIGTERM, SIGHUP)\n";
+
+void vmm_log(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	/* \r: the console may be in raw mode */
+	fprintf(stderr, "vpsci-run: %s\r\n", buf);
+}
+
+void vmm_debug(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	if (!vmm_verbose)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	fprintf(stderr, "vpsci-run: [%9.6f] %s\r\n", events_now(), buf);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vpsci-run: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'vpsci-run --help'.\n", stderr);
+	return VMM_EXIT_USAGE;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* -m: MiB, or with an M / G suffix. */
+static bool parse_mem(const char *s, uint64_t *mib)
+{
+	char buf[32];
+	size_t n = strlen(s);
+	uint64_t mul = 1, v;
+
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n + 1);
+	if (buf[n - 1] == 'M' || buf[n - 1] == 'm') {
+		buf[n - 1] = 0;
+	} else if (buf[n - 1] == 'G' || buf[n - 1] == 'g') {
+		buf[n - 1] = 0;
+		mul = 1024;
+	}
+	if (!parse_u64(buf, &v) || v == 0 || v > (1ull << 30))
+		return false;
+	*mib = v * mul;
+	return true;
+}
+
+/* --cpus / -smp: "N", or QEMU's "cpus=N[,...]" / "N,sockets=..." forms. */
+static bool parse_cpus(const char *s, unsigned int *cpus)
+{
+	char buf[64];
+	char *comma;
+	uint64_t v;
+
+	if (strncmp(s, "cpus=", 5) == 0)
+		s += 5;
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	strcpy(buf, s);
+	comma = strchr(buf, ',');
+	if (comma)
+		*comma = 0;
+	if (!parse_u64(buf, &v) || v == 0 || v > VPSCI_MAX_VCPUS)
+		return false;
+	*cpus = (unsigned int)v;
+	return true;
+}
+
+static bool parse_version(const char *s, uint32_t *out)
+{
+	static const struct {
+		const char *name;
+		uint32_t v;
+	} versions[] = {
+		{ "0.1", VPSCI_VERSION_0_1 }, { "0.2", VPSCI_VERSION_0_2 },
+		{ "1.0", VPSCI_VERSION_1_0 }, { "1.1", VPSCI_VERSION_1_1 },
+		{ "1.2", VPSCI_VERSION_1_2 }, { "1.3", VPSCI_VERSION_1_3 },
+	};
+
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+		if (strcmp(s, versions[i].name) == 0) {
+			*out = versions[i].v;
+			return true;
+		}
+	return false;
+}
+
+enum {
+	OPT_PSCI = 256,
+	OPT_PSCI_VERSION,
+	OPT_CONDUIT,
+	OPT_NO_REBOOT,
+	OPT_EVENTS,
+	OPT_SYSTEM_SUSPEND,
+	OPT_MAX_REBOOTS,
+	OPT_SMP,
+};
+
+static const struct option long_opts[] = {
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "append", required_argument, NULL, 'p' },
+	{ "params", required_argument, NULL, 'p' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "smp", required_argument, NULL, OPT_SMP },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "psci", required_argument, NULL, OPT_PSCI },
+	{ "psci-version", required_argument, NULL, OPT_PSCI_VERSION },
+	{ "conduit", required_argument, NULL, OPT_CONDUIT },
+	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
+	{ "max-reboots", required_argument, NULL, OPT_MAX_REBOOTS },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "system-suspend", no_argument, NULL, OPT_SYSTEM_SUSPEND },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Returns -1 to go on, or an exit status (0 for --help). */
+static int parse_args(int argc, char **argv, struct vmm_opts *o)
+{
+	uint64_t v;
+	int c;
+
+	/* QEMU's single-dash spellings. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-smp") == 0)
+			argv[i] = "--smp";
+		else if (strcmp(argv[i], "-append") == 0)
+			argv[i] = "--append";
+		else if (strcmp(argv[i], "-kernel") == 0)
+			argv[i] = "--kernel";
+		else if (strcmp(argv[i], "-initrd") == 0)
+			argv[i] = "--initrd";
+	}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			o->kernel = optarg;
+			break;
+		case 'i':
+			o->initrd = optarg;
+			break;
+		case 'p':
+			o->append = optarg;
+			break;
+		case 'c':
+		case OPT_SMP:
+			if (!parse_cpus(optarg, &o->cpus))
+				return usage_error("--cpus '%s': expected a vCPU count from 1 to %u",
+						   optarg, VPSCI_MAX_VCPUS);
+			break;
+		case 'm':
+			if (!parse_mem(optarg, &o->mem_mib))
+				return usage_error("--mem '%s': expected a size in MiB (or with M/G)",
+						   optarg);
+			break;
+		case OPT_PSCI:
+			o->mode_set = true;
+			if (strcmp(optarg, "user") == 0)
+				o->mode = VMM_PSCI_USER;
+			else if (strcmp(optarg, "hybrid") == 0)
+				o->mode = VMM_PSCI_HYBRID;
+			else if (strcmp(optarg, "kernel") == 0)
+				o->mode = VMM_PSCI_KERNEL;
+			else
+				return usage_error("--psci '%s': expected user, hybrid or kernel",
+						   optarg);
+			break;
+		case OPT_PSCI_VERSION:
+			if (!parse_version(optarg, &o->psci_version))
+				return usage_error("--psci-version '%s': expected 0.1, 0.2, 1.0, 1.1, "
+						   "1.2 or 1.3", optarg);
+			break;
+		case OPT_CONDUIT:
+			if (strcmp(optarg, "hvc") == 0)
+				o->conduit = VPSCI_CONDUIT_HVC;
+			else if (strcmp(optarg, "smc") == 0)
+				o->conduit = VPSCI_CONDUIT_SMC;
+			else
+				return usage_error("--conduit '%s': expected hvc or smc", optarg);
+			break;
+		case OPT_NO_REBOOT:
+			o->no_reboot = true;
+			break;
+		case OPT_MAX_REBOOTS:
+			if (!parse_u64(optarg, &v) || v > 1000000)
+				return usage_error("--max-reboots '%s': expected a count", optarg);
+			o->max_reboots = (unsigned int)v;
+			break;
+		case OPT_EVENTS:
+			o->events_path = optarg;
+			break;
+		case OPT_SYSTEM_SUSPEND:
+			o->system_suspend = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case ':':
+			return usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o->kernel)
+		return usage_error("no kernel: give --kernel IMAGE");
+	if (o->system_suspend && o->mode_set && o->mode != VMM_PSCI_USER)
+		return usage_error("--system-suspend needs --psci=user");
+	if (o->system_suspend && o->psci_version && o->psci_version < VPSCI_VERSION_1_0)
+		return usage_error("--system-suspend needs PSCI 1.0 or later");
+	return -1;
+}
+
+/* ---- host signals ------------------------------------------------------ */
+
+static pthread_mutex_t cur_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vmm *cur_vm;
+static volatile sig_atomic_t stop_requested;
+
+static void set_current(struct vmm *vm)
+{
+	pthread_mutex_lock(&cur_lock);
+	cur_vm = vm;
+	pthread_mutex_unlock(&cur_lock);
+}
+
+/* SIGUSR1 wakes a suspended guest; SIGINT/SIGTERM/SIGHUP stop the run. */
+static void *signal_thread(void *arg)
+{
+	sigset_t *set = arg;
+	int sig;
+
+	for (;;) {
+		if (sigwait(set, &sig) != 0)
+			continue;
+		pthread_mutex_lock(&cur_lock);
+		if (sig == SIGUSR1) {
+			if (cur_vm)
+				vm_wake(cur_vm);
+		} else {
+			stop_requested = 1;
+			if (cur_vm)
+				vm_finish(cur_vm, VMM_OUT_STOPPED);
+		}
+		pthread_mutex_unlock(&cur_lock);
+	}
+	return NULL;
+}
+
+static int signals_setup(void)
+{
+	static sigset_t set;
+	sigset_t block;
+	pthread_t t;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	block = set;
+	sigaddset(&block, SIGUSR2);	/* the vCPU kick: only vCPU threads take it */
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (pthread_create(&t, NULL, signal_thread, &set) != 0) {
+		vmm_log("cannot start the signal thread");
+		return -1;
+	}
+	pthread_detach(t);
+	return 0;
+}
+
+static const char *outcome_name(enum vmm_outcome o)
+{
+	switch (o) {
+	case VMM_OUT_NONE:
+		return "none";
+	case VMM_OUT_OFF:
+		return "off";
+	case VMM_OUT_RESET:
+		return "reset";
+	case VMM_OUT_HIBERNATE:
+		return "hibernated";
+	case VMM_OUT_CRASH:
+		return "crash";
+	case VMM_OUT_HOST_ERROR:
+		return "host_error";
+	case VMM_OUT_STOPPED:
+		return "stopped";
+	}
+	return "?";
+}
+
+static int finish(int status)
+{
+	char extra[48];
+
+	snprintf(extra, sizeof(extra), ",\"status\":%d", status);
+	events_note("EXIT", extra);
+	events_close();
+	uart_restore_tty();
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct vmm_opts o = {
+		.cpus = 1,
+		.mem_mib = DEFAULT_MEM_MIB,
+		.conduit = VPSCI_CONDUIT_HVC,
+	};
+	unsigned int max_vcpus, boot;
+	int kvm_fd, r;
+
+	events_open(NULL);	/* start the clock */
+	r = parse_args(argc, argv, &o);
+	if (r >= 0)
+		return r;
+	vmm_verbose = o.verbose;
+
+	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm_fd < 0) {
+		vmm_log("cannot open /dev/kvm: %s (is this an arm64 host with KVM enabled, and may "
+			"this user use it?)", strerror(errno));
+		return VMM_EXIT_HOST;
+	}
+	r = ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
+	if (r != KVM_API_VERSION) {
+		vmm_log("/dev/kvm: KVM API version %d, expected %d", r, KVM_API_VERSION);
+		return VMM_EXIT_HOST;
+	}
+	r = vm_host_check(kvm_fd, &o, &max_vcpus);
+	if (r)
+		return r;
+	if (events_open(o.events_path) < 0)
+		return VMM_EXIT_USAGE;
+	if (signals_setup() < 0 || uart_init() < 0)
+		return finish(VMM_EXIT_HOST);
+
+	for (boot = 0;; boot++) {
+		struct vmm *vm = calloc(1, sizeof(*vm));
+		enum vmm_outcome out;
+		char extra[160];
+
+		if (!vm) {
+			vmm_log("out of memory");
+			return finish(VMM_EXIT_HOST);
+		}
+		vm->boot_nr = boot;
+		r = vm_create(vm, &o, kvm_fd);
+		if (r) {
+			vm_destroy(vm);
+			free(vm);
+			return finish(r);
+		}
+		snprintf(extra, sizeof(extra), ",\"boot\":%u,\"mode\":\"%s\",\"version\":\"%" PRIu32
+			 ".%" PRIu32 "\",\"cpus\":%u,\"gic\":%d", boot, psci_mode_name(vm->mode),
+			 VPSCI_VERSION_MAJOR(vm->psci_version), VPSCI_VERSION_MINOR(vm->psci_version),
+			 vm->nr_vcpus, vm->gic_version);
+		events_note("BOOT", extra);
+		vmm_debug("boot %u: %u vCPUs, %" PRIu64 " MiB, vGICv%d, PSCI mode %s", boot,
+			  vm->nr_vcpus, o.mem_mib, vm->gic_version, psci_mode_name(vm->mode));
+		set_current(vm);
+		if (stop_requested)
+			vm_finish(vm, VMM_OUT_STOPPED);
+		out = vm_run(vm);
+		set_current(NULL);
+		vm_destroy(vm);
+		free(vm);
+		vmm_debug("boot %u ended: %s", boot, outcome_name(out));
+
+		switch (out) {
+		case VMM_OUT_OFF:
+			return finish(VMM_EXIT_OFF);
+		case VMM_OUT_RESET:
+			if (o.no_reboot || (o.max_reboots && boot >= o.max_reboots))
+				return finish(VMM_EXIT_RESET);
+			continue;
+		case VMM_OUT_HIBERNATE:
+			return finish(VMM_EXIT_HIBERNATED);
+		case VMM_OUT_CRASH:
+			return finish(VMM_EXIT_CRASH);
+		case VMM_OUT_HOST_ERROR:
+			return finish(VMM_EXIT_HOST);
+		case VMM_OUT_STOPPED:
+		case VMM_OUT_NONE:
+			return finish(VMM_EXIT_STOPPED);
+		}
+	}
+}

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * vCPU threads: one per vCPU, created at boot, each the only thread that
+ * ever issues an ioctl on its vCPU once the VM runs (psci-facts.md 6: a vCPU
+ * ioctl from another thread blocks while that vCPU sits in KVM_RUN). Other
+ * threads talk to a vCPU only through its lock/cond hand-over (CPU_ON) and
+ * the stop flag + immediate_exit + signal kick (teardown).
+ *
+ * A powered-off vCPU's thread waits in userspace on its condition variable,
+ * never in KVM_RUN on a STOPPED vCPU.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kvm_compat.h"
+#include "vmm.h"
+
+#define SIG_KICK		SIGUSR2
+
+int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
+
+	if (ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0) {
+		vmm_log("vcpu%" PRIu32 ": KVM_GET_ONE_REG 0x%" PRIx64 ": %s", v->idx, id,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&val };
+
+	if (ioctl(v->fd, KVM_SET_ONE_REG, &r) < 0) {
+		vmm_log("vcpu%" PRIu32 ": KVM_SET_ONE_REG 0x%" PRIx64 ": %s", v->idx, id,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* KVM_ARM_VCPU_INIT: (re)initialise to the architectural reset state. */
+static int vcpu_init(struct vcpu *v, uint32_t features)
+{
+	struct kvm_vcpu_init init = { .target = (uint32_t)v->vm->preferred_target };
+
+	init.features[0] = features;
+	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0) {
+		vmm_log("vcpu%" PRIu32 ": KVM_ARM_VCPU_INIT (features 0x%" PRIx32 "): %s", v->idx,
+			features, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Create vCPU v->idx, map its kvm_run and initialise it (secondaries powered off). */
+int vcpu_create(struct vmm *vm, struct vcpu *v)
+{
+	uint32_t features;
+	long sz;
+
+	v->vm = vm;
+	v->fd = -1;
+	pthread_mutex_init(&v->lock, NULL);
+	pthread_cond_init(&v->cond, NULL);
+	atomic_init(&v->stop, false);
+	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)v->idx);
+	if (v->fd < 0) {
+		vmm_log("vcpu%" PRIu32 ": KVM_CREATE_VCPU: %s", v->idx, strerror(errno));
+		return -1;
+	}
+	sz = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (sz <= 0) {
+		vmm_log("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+		return -1;
+	}
+	v->run_size = (size_t)sz;
+	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED) {
+		v->run = NULL;
+		vmm_log("vcpu%" PRIu32 ": mmap kvm_run: %s", v->idx, strerror(errno));
+		return -1;
+	}
+	if (psci_vcpu_init_features(vm, v->idx, &features) < 0 || vcpu_init(v, features) < 0)
+		return -1;
+	if (vcpu_get_reg(v, VMM_REG_MPIDR_EL1, &v->mpidr) < 0)
+		return -1;
+	v->mpidr &= VPSCI_MPIDR_AFF_MASK;
+	return 0;
+}
+
+/*
+ * Start this (own) vCPU at a PSCI entry point from a clean architectural
+ * state (DEN0022 6.4: CPU_ON and power-down wake-ups): re-issue
+ * KVM_ARM_VCPU_INIT without POWER_OFF (a full reset, state RUNNABLE), then
+ * PC, x0 = context_id, EL1h with DAIF masked, the caller's endianness.
+ */
+int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e)
+{
+	uint32_t features;
+
+	if (e->aarch32) {
+		vmm_log("vcpu%" PRIu32 ": AArch32 entry points are not supported", v->idx);
+		return -1;
+	}
+	if (psci_vcpu_init_features(v->vm, 0, &features) < 0 || vcpu_init(v, features) < 0)
+		return -1;
+	if (vcpu_set_reg(v, VMM_REG_PC, e->pc) < 0 || vcpu_set_reg(v, VMM_REG_X(0),
+								   e->context_id) < 0 ||
+	    vcpu_set_reg(v, VMM_REG_PSTATE, VPSCI_ENTRY_PSTATE_AARCH64) < 0)
+		return -1;
+	if (e->big_endian) {
+		uint64_t sctlr;
+
+		if (vcpu_get_reg(v, VMM_REG_SCTLR_EL1, &sctlr) < 0 ||
+		    vcpu_set_reg(v, VMM_REG_SCTLR_EL1, sctlr | (1ull << 25)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Unknown MMIO: reads as zero, writes ignored, logged once per address with -v. */
+static void handle_mmio(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	static _Thread_local uint64_t last_unknown = ~0ull;
+
+	if (uart_mmio(run->mmio.phys_addr, run->mmio.data, run->mmio.len, run->mmio.is_write))
+		return;
+	if (!run->mmio.is_write)
+		memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (run->mmio.phys_addr != last_unknown) {
+		last_unknown = run->mmio.phys_addr;
+		vmm_debug("vcpu%" PRIu32 ": %s of %u bytes at unmapped 0x%" PRIx64 " ignored",
+			  v->idx, run->mmio.is_write ? "write" : "read", run->mmio.len,
+			  (uint64_t)run->mmio.phys_addr);
+	}
+}
+
+static void mark_stopped(struct vcpu *v)
+{
+	pthread_mutex_lock(&v->lock);
+	v->stopped = true;
+	pthread_cond_broadcast(&v->cond);
+	pthread_mutex_unlock(&v->lock);
+}
+
+static void kick_handler(int sig)
+{
+	(void)sig;
+}
+
+/* The vCPU thread: park while off, run, dispatch exits by reason. */
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vmm *vm = v->vm;
+	sigset_t kick;
+	bool park = false, done = false;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, SIG_KICK);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+
+	/* Secondaries start off in user mode: wait for CPU_ON (DEN0022 5.6). */
+	if (vm->mode == VMM_PSCI_USER && v->idx != 0 && psci_wait_park(v) < 0)
+		goto out;
+
+	while (!done) {
+		if (atomic_load(&v->stop))
+			break;
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+				continue;
+			}
+			vmm_log("vcpu%" PRIu32 ": KVM_RUN: %s", v->idx, strerror(errno));
+			vm_finish(vm, VMM_OUT_HOST_ERROR);
+			break;
+		}
+		switch (v->run->exit_reason) {
+		case KVM_EXIT_MMIO:
+			handle_mmio(v);
+			break;
+		case KVM_EXIT_HYPERCALL:
+			park = false;
+			if (psci_handle_hypercall(v, &park, &done) < 0) {
+				vm_finish(vm, VMM_OUT_HOST_ERROR);
+				done = true;
+			} else if (park && psci_wait_park(v) < 0) {
+				done = true;
+			}
+			break;
+		case KVM_EXIT_SYSTEM_EVENT:
+			if (psci_handle_system_event(v, &done) < 0) {
+				vm_finish(vm, VMM_OUT_HOST_ERROR);
+				done = true;
+			}
+			break;
+		case KVM_EXIT_FAIL_ENTRY:
+			vmm_log("vcpu%" PRIu32 ": KVM_EXIT_FAIL_ENTRY, reason 0x%llx", v->idx,
+				(unsigned long long)v->run->fail_entry.hardware_entry_failure_reason);
+			vm_finish(vm, VMM_OUT_CRASH);
+			done = true;
+			break;
+		case KVM_EXIT_INTERNAL_ERROR:
+			vmm_log("vcpu%" PRIu32 ": KVM_EXIT_INTERNAL_ERROR, suberror %u", v->idx,
+				v->run->internal.suberror);
+			vm_finish(vm, VMM_OUT_CRASH);
+			done = true;
+			break;
+		case KVM_EXIT_INTR:
+			break;
+		default:
+			vmm_log("vcpu%" PRIu32 ": unexpected KVM exit reason %u", v->idx,
+				v->run->exit_reason);
+			vm_finish(vm, VMM_OUT_CRASH);
+			done = true;
+			break;
+		}
+	}
+out:
+	mark_stopped(v);
+	return NULL;
+}
+
+/* Install the kick handler once: no SA_RESTART, so KVM_RUN returns EINTR. */
+static void kick_setup(void)
+{
+	static bool done;
+	struct sigaction sa;
+
+	if (done)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kick_handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIG_KICK, &sa, NULL);
+	done = true;
+}
+
+int vcpu_start(struct vcpu *v)
+{
+	int r;
+
+	kick_setup();
+	r = pthread_create(&v->thread, NULL, vcpu_thread, v);
+	if (r) {
+		vmm_log("vcpu%" PRIu32 ": pthread_create: %s", v->idx, strerror(r));
+		return -1;
+	}
+	v->thread_started = true;
+	return 0;
+}
+
+/*
+ * Make vCPU v run no more guest code and wait until its thread says so.
+ * 'self' is the calling vCPU (NULL for a non-vCPU thread), never v. The
+ * stop flag is set before immediate_exit and both before the signal, so a
+ * thread that missed the signal on its way into KVM_RUN still leaves it at
+ * once; a parked thread is woken through its condition variable. Two vCPUs
+ * stopping each other at once (two system events) would wait for each
+ * other: a waiter that is itself asked to stop declares itself stopped.
+ */
+void vcpu_stop(struct vcpu *v, struct vcpu *self)
+{
+	struct timespec ts;
+
+	if (!v->thread_started)
+		return;
+	atomic_store(&v->stop, true);
+	if (v->run)
+		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&v->lock);
+	if (!v->stopped)
+		pthread_kill(v->thread, SIG_KICK);
+	pthread_cond_broadcast(&v->cond);
+	while (!v->stopped) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&v->cond, &v->lock, &ts);
+		if (!v->stopped && self && atomic_load(&self->stop)) {
+			pthread_mutex_unlock(&v->lock);
+			mark_stopped(self);
+			pthread_mutex_lock(&v->lock);
+		}
+		if (!v->stopped)
+			pthread_kill(v->thread, SIG_KICK);
+	}
+	pthread_mutex_unlock(&v->lock);
+}
+
+/* Stop every vCPU but 'self' (which stops by returning from its loop). */
+void vcpu_stop_others(struct vmm *vm, struct vcpu *self)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (&vm->vcpus[i] != self)
+			vcpu_stop(&vm->vcpus[i], self);
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	if (v->thread_started) {
+		pthread_join(v->thread, NULL);
+		v->thread_started = false;
+	}
+	if (v->run)
+		munmap(v->run, v->run_size);
+	if (v->fd >= 0)
+		close(v->fd);
+	v->run = NULL;
+	v->fd = -1;
+	pthread_mutex_destroy(&v->lock);
+	pthread_cond_destroy(&v->cond);
+}

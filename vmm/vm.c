@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * One VM for one boot: KVM VM, guest RAM, vCPUs, in-kernel vGIC (v3, or v2
+ * where that is all the host has), PSCI set-up, images, then the run: one
+ * thread per vCPU while the main thread waits for an outcome and tears down.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include "kvm_compat.h"
+#include "vmm.h"
+
+/* Record why the run ends (first caller wins) and wake the main thread. */
+void vm_finish(struct vmm *vm, enum vmm_outcome out)
+{
+	pthread_mutex_lock(&vm->lock);
+	if (vm->outcome == VMM_OUT_NONE)
+		vm->outcome = out;
+	pthread_cond_broadcast(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
+}
+
+/* A SYSTEM_SUSPEND wake source fired (UART input, SIGUSR1). */
+void vm_wake(struct vmm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->wake = true;
+	pthread_cond_broadcast(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
+}
+
+static int gic_attr(struct vmm *vm, uint32_t group, uint64_t attr, void *val, const char *what)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (uintptr_t)val };
+
+	if (ioctl(vm->gic_fd, KVM_SET_DEVICE_ATTR, &a) < 0) {
+		vmm_log("vGICv%d: KVM_SET_DEVICE_ATTR(%s): %s", vm->gic_version, what,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Create the in-kernel GIC at QEMU virt's addresses. GICv3 redistributors
+ * go in virt's low region (123 vCPUs) and, past that, its high one.
+ */
+static int gic_create(struct vmm *vm)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	uint64_t addr;
+	uint32_t nr_irqs = VMM_NR_IRQS;
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) == 0) {
+		unsigned int low = (unsigned int)(VMM_GIC_REDIST_SIZE / VMM_GIC_REDIST_STRIDE);
+		unsigned int nlow = vm->nr_vcpus < low ? vm->nr_vcpus : low;
+
+		vm->gic_version = 3;
+		vm->gic_fd = (int)dev.fd;
+		addr = VMM_GIC_DIST_BASE;
+		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &addr,
+			     "distributor address"))
+			return -1;
+		/* REDIST_REGION: count [63:52], base [51:16], index [11:0] */
+		addr = ((uint64_t)nlow << 52) | VMM_GIC_REDIST_BASE;
+		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION,
+			     &addr, "redistributor region 0"))
+			return -1;
+		if (vm->nr_vcpus > nlow) {
+			addr = ((uint64_t)(vm->nr_vcpus - nlow) << 52) | VMM_GIC_REDIST2_BASE | 1;
+			if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
+				     KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, &addr,
+				     "redistributor region 1"))
+				return -1;
+		}
+	} else {
+		int err3 = errno;
+
+		dev.type = KVM_DEV_TYPE_ARM_VGIC_V2;
+		if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0) {
+			vmm_log("KVM_CREATE_DEVICE: no in-kernel GICv3 (%s) nor GICv2 (%s)",
+				strerror(err3), strerror(errno));
+			return -1;
+		}
+		vm->gic_version = 2;
+		vm->gic_fd = (int)dev.fd;
+		addr = VMM_GIC_DIST_BASE;
+		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, &addr,
+			     "distributor address"))
+			return -1;
+		addr = VMM_GIC_CPU_BASE;
+		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_CPU, &addr,
+			     "CPU interface address"))
+			return -1;
+	}
+	if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs, "NR_IRQS") ||
+	    gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL, "CTRL_INIT"))
+		return -1;
+	return 0;
+}
+
+/*
+ * Host limits for the options, checked once before the first boot: vCPUs
+ * (KVM_CAP_MAX_VCPUS) and RAM (the guest memory map, host RAM).
+ * Returns 0 or a VMM_EXIT_* status.
+ */
+int vm_host_check(int kvm_fd, const struct vmm_opts *o, unsigned int *max_vcpus)
+{
+	struct sysinfo si;
+	int max = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	/* RAM from 1 GiB up to virt's high GIC redistributor region at 256 GiB. */
+	uint64_t ram_limit = VMM_GIC_REDIST2_BASE - VMM_RAM_BASE;
+
+	if (max <= 0)
+		max = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+	if (max <= 0)
+		max = 1;
+	*max_vcpus = (unsigned int)max;
+	if (o->cpus > (unsigned int)max) {
+		vmm_log("--cpus %u: too many vCPUs, this host's KVM allows at most %d", o->cpus,
+			max);
+		return VMM_EXIT_USAGE;
+	}
+	if (o->mem_mib << 20 > ram_limit) {
+		vmm_log("--mem %" PRIu64 ": too much RAM, the guest address space allows at most "
+			"%" PRIu64 " MiB", o->mem_mib, ram_limit >> 20);
+		return VMM_EXIT_USAGE;
+	}
+	if (sysinfo(&si) == 0 && o->mem_mib << 20 > (uint64_t)si.totalram * si.mem_unit) {
+		vmm_log("--mem %" PRIu64 ": too much RAM, the host has only %" PRIu64 " MiB",
+			o->mem_mib, ((uint64_t)si.totalram * si.mem_unit) >> 20);
+		return VMM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/*
+ * Build the VM for one boot. Returns 0 or a VMM_EXIT_* status (after a
+ * message); vm_destroy() cleans up either way.
+ */
+int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
+{
+	struct kvm_userspace_memory_region region;
+	struct kvm_vcpu_init target;
+	struct vcpu *v0;
+	int r;
+
+	vm->opts = o;
+	vm->kvm_fd = kvm_fd;
+	vm->vm_fd = -1;
+	vm->gic_fd = -1;
+	vm->nr_vcpus = o->cpus;
+	vm->ram_size = o->mem_mib << 20;
+	pthread_mutex_init(&vm->lock, NULL);
+	pthread_cond_init(&vm->cond, NULL);
+
+	do {
+		vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	} while (vm->vm_fd < 0 && errno == EINTR);
+	if (vm->vm_fd < 0) {
+		vmm_log("KVM_CREATE_VM: %s", strerror(errno));
+		return VMM_EXIT_HOST;
+	}
+	r = psci_resolve(vm);
+	if (r)
+		return r;
+
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
+		vmm_log("--mem %" PRIu64 ": cannot map guest RAM: %s", o->mem_mib, strerror(errno));
+		return VMM_EXIT_USAGE;
+	}
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0,
+		.guest_phys_addr = VMM_RAM_BASE,
+		.memory_size = vm->ram_size,
+		.userspace_addr = (uintptr_t)vm->ram,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		vmm_log("KVM_SET_USER_MEMORY_REGION (%" PRIu64 " MiB): %s", o->mem_mib,
+			strerror(errno));
+		return VMM_EXIT_HOST;
+	}
+
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &target) < 0) {
+		vmm_log("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
+		return VMM_EXIT_HOST;
+	}
+	vm->preferred_target = (int)target.target;
+	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus) {
+		vmm_log("out of memory for %u vCPUs", vm->nr_vcpus);
+		return VMM_EXIT_HOST;
+	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].fd = -1;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		vm->vcpus[i].idx = i;
+		if (vcpu_create(vm, &vm->vcpus[i]) < 0)
+			return VMM_EXIT_HOST;
+	}
+	if (gic_create(vm) < 0)
+		return VMM_EXIT_HOST;
+	if (vm->gic_version == 2 && vm->nr_vcpus > 8) {
+		vmm_log("--cpus %u: too many vCPUs, this host only has a GICv2 (8 vCPUs at most)",
+			vm->nr_vcpus);
+		return VMM_EXIT_USAGE;
+	}
+	r = psci_setup(vm);
+	if (r)
+		return r;
+	if (loader_load(vm) < 0)
+		return VMM_EXIT_USAGE;
+
+	/* Boot protocol (booting.rst): x0 = DTB, x1..x3 = 0, PC = image, EL1h DAIF masked. */
+	v0 = &vm->vcpus[0];
+	if (vcpu_set_reg(v0, VMM_REG_PC, vm->kernel_entry) < 0 ||
+	    vcpu_set_reg(v0, VMM_REG_X(0), vm->dtb_addr) < 0)
+		return VMM_EXIT_HOST;
+	return 0;
+}
+
+/* Run the VM until an outcome; every vCPU thread has ended on return. */
+enum vmm_outcome vm_run(struct vmm *vm)
+{
+	enum vmm_outcome out;
+	unsigned int i;
+
+	uart_attach(vm);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vcpu_start(&vm->vcpus[i]) < 0) {
+			vm_finish(vm, VMM_OUT_HOST_ERROR);
+			break;
+		}
+	pthread_mutex_lock(&vm->lock);
+	while (vm->outcome == VMM_OUT_NONE)
+		pthread_cond_wait(&vm->cond, &vm->lock);
+	out = vm->outcome;
+	pthread_mutex_unlock(&vm->lock);
+
+	/* DEN0022 5.10: stop every vCPU before the event takes effect. */
+	vcpu_stop_others(vm, NULL);
+	uart_detach();
+	return out;
+}
+
+void vm_destroy(struct vmm *vm)
+{
+	if (vm->vcpus) {
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			vcpu_destroy(&vm->vcpus[i]);
+		free(vm->vcpus);
+		vm->vcpus = NULL;
+	}
+	vpsci_destroy(vm->psci);
+	vm->psci = NULL;
+	if (vm->gic_fd >= 0)
+		close(vm->gic_fd);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	vm->ram = NULL;
+	vm->gic_fd = vm->vm_fd = -1;
+	pthread_mutex_destroy(&vm->lock);
+	pthread_cond_destroy(&vm->cond);
+}
