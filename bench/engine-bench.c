@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Host benchmark of the engine: nanoseconds per call (wall clock, this
+ * machine) and, when run under callgrind, instructions per call, plus the
+ * engine's memory per vCPU. One figure per line: "bench <name> <value> <unit>".
+ *
+ * Instruction counts come from callgrind client requests: collection is
+ * switched on only around the measured loop of each case and dumped under
+ * the case's name, so set-up and bookkeeping calls are not counted.
+ * scripts/engine-bench turns those dumps into "bench ... instr/call" lines.
+ */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <valgrind/callgrind.h>
+
+#include <vpsci/vpsci.h>
+
+struct bench_case {
+	const char *name;
+	uint32_t nr_vcpus;
+	uint32_t boot_vcpu;
+	uint64_t x[4];
+	/* Undo what one call did, outside the measurement (NULL: nothing). */
+	void (*undo)(struct vpsci_vm *vm);
+	const char *undo_name;	/* suffix of the timed pair, e.g. "+CPU_OFF" */
+};
+
+static int ops_cpu_on(void *opaque, uint32_t idx, const struct vpsci_entry *e)
+{
+	(void)opaque;
+	(void)idx;
+	(void)e;
+	return 0;
+}
+
+static void ops_cpu_stop(void *opaque, uint32_t idx)
+{
+	(void)opaque;
+	(void)idx;
+}
+
+static void ops_event(void *opaque, const struct vpsci_system_event *ev)
+{
+	(void)opaque;
+	(void)ev;
+}
+
+static const struct vpsci_ops ops = {
+	.cpu_on = ops_cpu_on,
+	.cpu_stop = ops_cpu_stop,
+	.system_event = ops_event,
+};
+
+static const struct vpsci_mem_region ram = { 0x40000000, 1ull << 30 };
+
+static struct vpsci_vm *make_vm(uint32_t nr, uint32_t boot)
+{
+	struct vpsci_config cfg = {
+		.version = VPSCI_VERSION_1_3,
+		.conduit = VPSCI_CONDUIT_HVC,
+		.nr_vcpus = nr,
+		.boot_vcpu = boot,
+		.mem = &ram,
+		.nr_mem = 1,
+		.flags = VPSCI_CFG_SYSTEM_SUSPEND,
+	};
+	struct vpsci_vm *vm;
+	int err = vpsci_create(&cfg, &ops, NULL, &vm);
+
+	if (err) {
+		fprintf(stderr, "engine-bench: vpsci_create: %s\n", vpsci_strerror(err));
+		exit(1);
+	}
+	return vm;
+}
+
+/* vCPU 1 was turned on by CPU_ON: turn it off again (its own CPU_OFF). */
+static void undo_cpu_on(struct vpsci_vm *vm)
+{
+	struct vpsci_call c = { .x = { VPSCI_FN32(VPSCI_FN_CPU_OFF) } };
+	struct vpsci_result r;
+
+	vpsci_call(vm, 1, &c, &r);
+}
+
+static void undo_suspend(struct vpsci_vm *vm)
+{
+	vpsci_vcpu_wake(vm, 0);
+}
+
+static const struct bench_case cases[] = {
+	{ "PSCI_VERSION", 8, 0, { VPSCI_FN32(VPSCI_FN_PSCI_VERSION) }, NULL, "" },
+	{ "PSCI_FEATURES", 8, 0,
+	  { VPSCI_FN32(VPSCI_FN_PSCI_FEATURES), VPSCI_FN64(VPSCI_FN_CPU_ON) }, NULL, "" },
+	{ "unknown_ID", 8, 0, { 0x8400001fu }, NULL, "" },
+	{ "CPU_ON", 8, 0, { VPSCI_FN64(VPSCI_FN_CPU_ON), 1, 0x40080000, 0 }, undo_cpu_on, "+CPU_OFF" },
+	{ "CPU_SUSPEND_standby", 8, 0, { VPSCI_FN32(VPSCI_FN_CPU_SUSPEND), 0, 0, 0 }, undo_suspend, "+wake" },
+	{ "AFFINITY_INFO_L0", 8, 0, { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 3, 0 }, NULL, "" },
+	/*
+	 * Level 3 over 512 vCPUs, worst case: the only vCPU on is the last in
+	 * MPIDR order, so the whole affinity instance is scanned.
+	 */
+	{ "AFFINITY_INFO_L3_512vcpus", 512, 511, { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 },
+	  NULL, "" },
+	{ "AFFINITY_INFO_L3_512vcpus_best", 512, 0, { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 },
+	  NULL, "" },
+};
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+#define ROUNDS 51
+
+/*
+ * Wall-clock cost: ROUNDS batches, the median batch average (robust against
+ * preemption on a shared machine). A case with an undo is timed together
+ * with it and reported as the pair. Under callgrind, collection is on only
+ * around the measured call, and the counts are dumped under the case name.
+ */
+static void run_case(const struct bench_case *bc, long iters, bool valgrind)
+{
+	struct vpsci_vm *vm = make_vm(bc->nr_vcpus, bc->boot_vcpu);
+	long per_round = iters / ROUNDS > 0 ? iters / ROUNDS : 1;
+	double rounds[ROUNDS], t0;
+	struct vpsci_call call;
+	struct vpsci_result res;
+	uint32_t caller = bc->boot_vcpu;
+	long i;
+	int r;
+
+	memset(&call, 0, sizeof(call));
+	memcpy(call.x, bc->x, sizeof(call.x));
+	if (valgrind) {
+		for (i = 0; i < iters; i++) {
+			CALLGRIND_TOGGLE_COLLECT;
+			vpsci_call(vm, caller, &call, &res);
+			CALLGRIND_TOGGLE_COLLECT;
+			if (bc->undo)
+				bc->undo(vm);
+		}
+		CALLGRIND_DUMP_STATS_AT(bc->name);
+		vpsci_destroy(vm);
+		return;
+	}
+
+	for (r = 0; r < ROUNDS; r++) {
+		t0 = now_ns();
+		for (i = 0; i < per_round; i++) {
+			vpsci_call(vm, caller, &call, &res);
+			if (bc->undo)
+				bc->undo(vm);
+		}
+		rounds[r] = (now_ns() - t0) / per_round;
+	}
+	qsort(rounds, ROUNDS, sizeof(rounds[0]), cmp_double);
+	printf("bench %s%s_ns %.1f ns/call\n", bc->name, bc->undo ? bc->undo_name : "",
+	       rounds[ROUNDS / 2]);
+	vpsci_destroy(vm);
+}
+
+/* Heap bytes the engine takes per vCPU, from the allocator's own count. */
+static void bench_memory(void)
+{
+	struct mallinfo2 a, b;
+	struct vpsci_vm *small, *big;
+
+	a = mallinfo2();
+	small = make_vm(1, 0);
+	b = mallinfo2();
+	big = make_vm(1024, 0);
+	printf("bench memory_per_vcpu %.1f bytes\n",
+	       (double)(mallinfo2().uordblks - b.uordblks - (b.uordblks - a.uordblks)) / 1023);
+	printf("bench snapshot_per_vcpu %.1f bytes\n",
+	       (double)(vpsci_snapshot_size(big) - vpsci_snapshot_size(small)) / 1023);
+	vpsci_destroy(big);
+	vpsci_destroy(small);
+}
+
+int main(int argc, char **argv)
+{
+	bool valgrind = RUNNING_ON_VALGRIND;
+	long iters = valgrind ? 1000 : 510000;
+	size_t i;
+
+	if (argc > 1)
+		iters = atol(argv[1]);
+	if (iters <= 0) {
+		fprintf(stderr, "usage: engine-bench [ITERATIONS]\n");
+		return 1;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i], iters, valgrind);
+	if (!valgrind)
+		bench_memory();
+	return 0;
+}
