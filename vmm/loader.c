@@ -92,7 +92,7 @@ int loader_load(struct vmm *vm)
 	if (kfd < 0)
 		return -1;
 	if (ksize < IMAGE_HDR_SIZE || pread(kfd, &h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
-		vmm_log("kernel '%s': too short for an arm64 Image header (%" PRIu64 " bytes)",
+		vmm_log("kernel '%s': not an arm64 Linux Image (%" PRIu64 " bytes, shorter than its header)",
 			o->kernel, ksize);
 		goto out;
 	}

@@ -1,0 +1,324 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# vpsci-run integration tests. Runs INSIDE the testbed (arm64 Linux with
+# /dev/kvm), many vpsci-run invocations in one testbed boot:
+#
+#   sh vmm-tests.sh quick|full|demo [GUEST_KERNEL]
+#
+# quick: a representative subset (make check); full: every PSCI mode with 1,
+# 2 and 4 vCPUs plus reboot, hotplug and input in each mode (make
+# check-full); demo: one guest lifecycle shown to a newcomer (make demo).
+# Each test prints PASS/FAIL/SKIP with its aim; boot-to-init times are
+# printed as "bench vmm-boot-to-init-<host>-<mode>-<cpus>cpu <s> s".
+# Ends with "N passed, N failed, N skipped"; exit status 0 only if none failed.
+set -u
+
+what=${1:-quick}
+gk=${2:-6.12}
+K=/testbed/kernels/vmlinuz-$gk
+I=/testbed/kernels/initrd.img
+H=${TESTBED_HOST_KERNEL:-?}
+OUT=/tmp/vmm-tests
+MEM=256
+VM_TIMEOUT=${VM_TIMEOUT:-240}
+mkdir -p "$OUT"
+pass=0
+fail=0
+skip=0
+
+ok() {
+	pass=$((pass + 1))
+	echo "PASS $*"
+}
+
+ko() {
+	fail=$((fail + 1))
+	echo "FAIL $*"
+}
+
+uptime_s() {
+	read -r u _ </proc/uptime
+	echo "$u"
+}
+
+# run_vm NAME MARKER ARGS...: run vpsci-run (stdin /dev/null), console and
+# stderr to $OUT/NAME.log, events to $OUT/NAME.ev. Sets $st (exit status),
+# $elapsed (s, whole run) and $t_init (s from start to the first console
+# line holding MARKER: the guest's /init script running), "-" if never seen.
+run_vm() {
+	name=$1
+	marker=$2
+	shift 2
+	log=$OUT/$name.log
+	ev=$OUT/$name.ev
+	rm -f "$log" "$ev" "$OUT/$name.st" "$OUT/$name.mark"
+	t0=$(uptime_s)
+	{
+		timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$ev" "$@" </dev/null 2>&1
+		echo "vpsci-run-status=$?"
+	} | while IFS= read -r line; do
+		case "$line" in
+		*"$marker"*)
+			[ -f "$OUT/$name.mark" ] || uptime_s >"$OUT/$name.mark"
+			;;
+		vpsci-run-status=*)
+			echo "${line#vpsci-run-status=}" >"$OUT/$name.st"
+			continue
+			;;
+		esac
+		printf '%s\n' "$line"
+	done >"$log"
+	t1=$(uptime_s)
+	st=$(cat "$OUT/$name.st" 2>/dev/null || echo 255)
+	elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+	t_init=-
+	[ -f "$OUT/$name.mark" ] &&
+		t_init=$(awk -v a="$t0" -v b="$(cat "$OUT/$name.mark")" 'BEGIN { printf "%.2f", b - a }')
+}
+
+# count FILE PATTERN: lines of FILE matching the fixed string PATTERN.
+count() {
+	grep -cF -- "$2" "$1" 2>/dev/null || true
+}
+
+show_failure() {
+	echo "---- last lines of $OUT/$1.log:"
+	tail -15 "$OUT/$1.log" | sed 's/^/    /'
+	echo "---- events ($OUT/$1.ev): $(wc -l <"$OUT/$1.ev" 2>/dev/null || echo 0) lines"
+	tail -5 "$OUT/$1.ev" 2>/dev/null | sed 's/^/    /'
+}
+
+# Aim: Linux boots with N vCPUs in MODE, reports all N online, "poweroff"
+# ends vpsci-run with status 0 (SYSTEM_OFF); the events log shows where the
+# PSCI calls were handled (DEN0022 5.6 CPU_ON, 5.10 SYSTEM_OFF).
+t_boot() {
+	mode=$1
+	n=$2
+	name=boot-$mode-${n}cpu
+	run_vm "$name" vpsci-cpus-online= -k "$K" -i "$I" -c "$n" -m "$MEM" --psci="$mode" \
+		-p "console=ttyAMA0 quiet panic=-1 vpsci.script=cpus-online"
+	want=0-$((n - 1))
+	[ "$n" = 1 ] && want=0
+	why=
+	[ "$st" = 0 ] || why="exit status $st, expected 0 (SYSTEM_OFF)"
+	[ -n "$why" ] || grep -q "vpsci-cpus-online=$want" "$OUT/$name.log" ||
+		why="guest did not report CPUs $want online"
+	if [ -z "$why" ]; then
+		on_user=$(count "$OUT/$name.ev" '"fn":"CPU_ON"')
+		off_user=$(count "$OUT/$name.ev" '"event":"SYSTEM_OFF","vcpu":0,"handled":"user"')
+		off_kern=$(count "$OUT/$name.ev" '"event":"SYSTEM_OFF","vcpu":0,"handled":"kernel"')
+		calls=$(count "$OUT/$name.ev" '"fn":')
+		case $mode in
+		user)
+			[ "$on_user" = $((n - 1)) ] && [ "$off_user" = 1 ] ||
+				why="events: $on_user CPU_ON / $off_user SYSTEM_OFF in userspace," \
+				"expected $((n - 1)) / 1"
+			;;
+		hybrid)
+			[ "$on_user" = 0 ] && [ "$off_user" = 1 ] ||
+				why="events: $on_user CPU_ON / $off_user SYSTEM_OFF in userspace," \
+				"expected 0 (in KVM) / 1"
+			;;
+		kernel)
+			[ "$calls" = 0 ] && [ "$off_kern" = 1 ] ||
+				why="events: $calls calls in userspace / $off_kern kernel SYSTEM_OFF," \
+				"expected 0 / 1"
+			;;
+		esac
+	fi
+	if [ -z "$why" ]; then
+		ok "$name: $n vCPUs online, poweroff -> 0, PSCI calls in the expected place" \
+			"(boot-to-init $t_init s, run $elapsed s)"
+		echo "bench vmm-boot-to-init-$H-$mode-${n}cpu $t_init s"
+	else
+		ko "$name: $why"
+		show_failure "$name"
+	fi
+}
+
+# Aim: SYSTEM_RESET reboots in place with fresh state and reloaded images;
+# the guest comes up again (DEN0022 5.11). --max-reboots 1 ends the second
+# boot's reset with status 5.
+t_reboot() {
+	mode=$1
+	name=reboot-$mode
+	run_vm "$name" vpsci-booted -k "$K" -i "$I" -c 2 -m "$MEM" --psci="$mode" \
+		--max-reboots 1 -p "console=ttyAMA0 quiet panic=-1 vpsci.script=reboot"
+	boots=$(count "$OUT/$name.log" "vpsci-booted cpus=0-1")
+	evboots=$(count "$OUT/$name.ev" '"event":"BOOT"')
+	resets=$(count "$OUT/$name.ev" '"event":"SYSTEM_RESET')
+	if [ "$st" = 5 ] && [ "$boots" = 2 ] && [ "$evboots" = 2 ] && [ "$resets" = 2 ]; then
+		ok "$name: reset rebooted in place, guest up twice with 2 CPUs, then status 5" \
+			"(run $elapsed s)"
+	else
+		ko "$name: status $st (want 5), guest up $boots times (want 2)," \
+			"BOOT events $evboots (want 2), resets $resets (want 2)"
+		show_failure "$name"
+	fi
+}
+
+# Aim: CPU_OFF parks a vCPU, CPU_ON restarts it from a clean state, 20 times
+# over (DEN0022 5.5, 5.6); in user mode each call is handled in userspace.
+t_hotplug() {
+	mode=$1
+	n=$2
+	name=hotplug-$mode-${n}cpu
+	run_vm "$name" vpsci-hotplug= -k "$K" -i "$I" -c "$n" -m "$MEM" --psci="$mode" \
+		-p "console=ttyAMA0 quiet panic=-1 vpsci.script=hotplug vpsci.cycles=20"
+	offs=$(count "$OUT/$name.ev" '"fn":"CPU_OFF"')
+	ons=$(count "$OUT/$name.ev" '"fn":"CPU_ON"')
+	want_off=$((20 * (n - 1)))
+	want_on=$((21 * (n - 1)))
+	if [ "$mode" != user ]; then
+		want_off=0
+		want_on=0
+	fi
+	if [ "$st" = 0 ] && grep -q "vpsci-hotplug=ok cycles=20" "$OUT/$name.log" &&
+		[ "$offs" = "$want_off" ] && [ "$ons" = "$want_on" ]; then
+		ok "$name: 20 offline/online cycles of $((n - 1)) CPUs, $offs CPU_OFF /" \
+			"$ons CPU_ON in userspace (run $elapsed s)"
+	else
+		ko "$name: status $st, hotplug line: $(grep -o 'vpsci-hotplug=[^ ]* [^ ]*' \
+			"$OUT/$name.log" | head -1), CPU_OFF $offs (want $want_off)," \
+			"CPU_ON $ons (want $want_on)"
+		show_failure "$name"
+	fi
+}
+
+# Aim: the PL011 receives input with interrupts: commands typed on stdin
+# reach the guest's shell, whose "poweroff -f" ends the run with status 0.
+t_input() {
+	mode=$1
+	name=input-$mode
+	log=$OUT/$name.log
+	fifo=$OUT/$name.in
+	rm -f "$fifo" "$log" "$OUT/$name.ev"
+	mkfifo "$fifo"
+	(
+		i=0
+		while [ $i -lt 400 ] && ! grep -q "starting a shell" "$log" 2>/dev/null; do
+			sleep 0.5
+			i=$((i + 1))
+		done
+		sleep 2
+		printf 'echo vpsci-input-$((6*7))\n'
+		sleep 3
+		printf 'poweroff -f\n'
+		sleep 60
+	) >"$fifo" &
+	feeder=$!
+	timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$OUT/$name.ev" -k "$K" -i "$I" -c 1 \
+		-m "$MEM" --psci="$mode" -p "console=ttyAMA0 quiet panic=-1" <"$fifo" >"$log" 2>&1
+	st=$?
+	kill "$feeder" 2>/dev/null
+	wait "$feeder" 2>/dev/null
+	if [ "$st" = 0 ] && grep -q "vpsci-input-42" "$log"; then
+		ok "$name: typed input reached the guest shell, poweroff -> 0"
+	else
+		ko "$name: status $st, guest output has vpsci-input-42:" \
+			"$(count "$log" vpsci-input-42)"
+		show_failure "$name"
+	fi
+}
+
+# expect_err NAME STATUS MESSAGE-PART ARGS...: vpsci-run fails cleanly.
+expect_err() {
+	name=$1
+	want=$2
+	msg=$3
+	shift 3
+	out=$(timeout 30 vpsci-run "$@" </dev/null 2>&1)
+	got=$?
+	if [ "$got" = "$want" ] && echo "$out" | grep -qi -- "$msg"; then
+		ok "error-$name: status $want, \"$(echo "$out" | head -1)\""
+	else
+		ko "error-$name: status $got (want $want), output: $(echo "$out" | head -2)"
+	fi
+}
+
+# Aim: each configuration error gives a clear message and its exit status.
+t_errors() {
+	head -c 4096 /dev/zero >/tmp/bad.img
+	echo "short" >/tmp/short.img
+	expect_err no-kernel 1 "no kernel"
+	expect_err bad-option 1 "unknown option" --frobnicate -k "$K"
+	expect_err bad-mode 1 "expected user, hybrid or kernel" --psci=magic -k "$K"
+	expect_err bad-version 1 "expected 0.1" --psci-version=2.0 -k "$K"
+	expect_err bad-image 1 "not an arm64 Linux Image" -k /tmp/bad.img
+	expect_err short-image 1 "not an arm64 Linux Image" -k /tmp/short.img
+	expect_err missing-image 1 "No such file" -k /nonexistent
+	expect_err too-many-cpus 1 "too many vCPUs" -k "$K" -c 1000
+	expect_err too-much-ram 1 "too much RAM" -k "$K" -m 1000G
+	expect_err ram-too-small 1 "does not fit" -k "$K" -i "$I" -m 8
+}
+
+t_summary_events() {
+	name=$1
+	ev=$OUT/$name.ev
+	echo "PSCI events of that run ($ev):"
+	grep -o '"fn":"[A-Z_0-9]*"' "$ev" | sort | uniq -c | sed 's/"fn"://; s/"//g; s/^/    /'
+	grep -o '"event":"[A-Z_0-9]*"' "$ev" | sort | uniq -c |
+		sed 's/"event"://; s/"//g; s/^/    event /'
+	echo "where handled:"
+	grep -o '"handled":"[a-z]*"' "$ev" | sort | uniq -c | sed 's/"handled"://; s/"//g; s/^/    /'
+}
+
+demo() {
+	echo "==== vpsci-run demo: Linux $gk guest, 2 vCPUs, PSCI in userspace (libvpsci)"
+	echo "==== the guest boots, brings CPU 1 up with CPU_ON, takes it down and up"
+	echo "==== 3 times (CPU_OFF/CPU_ON), then powers off (SYSTEM_OFF)."
+	echo "\$ vpsci-run -k $K -i $I -c 2 -m $MEM --events /tmp/demo.ev \\"
+	echo "      -p 'console=ttyAMA0 vpsci.script=hotplug vpsci.cycles=3'"
+	vpsci-run -k "$K" -i "$I" -c 2 -m "$MEM" --events /tmp/demo.ev \
+		-p "console=ttyAMA0 quiet vpsci.script=hotplug vpsci.cycles=3" </dev/null
+	st=$?
+	echo "==== vpsci-run exited with status $st (0 = the guest powered off)"
+	cp /tmp/demo.ev "$OUT/demo.ev"
+	t_summary_events demo
+	echo "==== first PSCI calls, as JSON lines (--events):"
+	grep '"fn"' /tmp/demo.ev | head -8 | sed 's/^/    /'
+	[ "$st" = 0 ]
+}
+
+[ -c /dev/kvm ] || {
+	echo "SKIP all: no /dev/kvm in this environment (not inside the testbed?)"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 0
+}
+
+case $what in
+quick)
+	t_errors
+	t_boot user 1
+	t_boot user 2
+	t_boot hybrid 2
+	t_boot kernel 2
+	t_reboot user
+	t_hotplug user 2
+	t_input user
+	;;
+full)
+	for mode in user hybrid kernel; do
+		for n in 1 2 4; do
+			t_boot "$mode" "$n"
+		done
+		t_reboot "$mode"
+		t_hotplug "$mode" 2
+	done
+	t_hotplug user 4
+	t_input user
+	t_input kernel
+	;;
+demo)
+	demo
+	exit $?
+	;;
+*)
+	echo "usage: vmm-tests.sh quick|full|demo [6.12|7]" >&2
+	exit 2
+	;;
+esac
+echo "vmm-tests ($what, host $H, guest $gk): $pass passed, $fail failed, $skip skipped"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
