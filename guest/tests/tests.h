@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Test groups and the spec clauses they cite. Section numbers follow the
+ * chapter 5 layout of DEN0022 (one section per function, in function-number
+ * order, as in issue D); SYSTEM_OFF2 exists only in issue F (PSCI 1.3) and is
+ * cited by name. Changing a clause here changes it in every TAP line.
+ */
+#ifndef GT_TESTS_H
+#define GT_TESTS_H
+
+#include "../gt.h"
+
+#define C_VERSION	"DEN0022 5.1 PSCI_VERSION"
+#define C_SUSPEND	"DEN0022 5.2 CPU_SUSPEND"
+#define C_PSTATE	"DEN0022 5.2.1 CPU_SUSPEND power_state"
+#define C_OFF		"DEN0022 5.3 CPU_OFF"
+#define C_ON		"DEN0022 5.4 CPU_ON"
+#define C_AFF		"DEN0022 5.5 AFFINITY_INFO"
+#define C_MIGRATE	"DEN0022 5.6 MIGRATE"
+#define C_MIT		"DEN0022 5.7 MIGRATE_INFO_TYPE"
+#define C_MIUC		"DEN0022 5.8 MIGRATE_INFO_UP_CPU"
+#define C_RESET2	"DEN0022 5.11 SYSTEM_RESET2"
+#define C_MEMP		"DEN0022 5.12 MEM_PROTECT"
+#define C_MEMPCR	"DEN0022 5.13 MEM_PROTECT_CHECK_RANGE"
+#define C_FEATURES	"DEN0022 5.14 PSCI_FEATURES"
+#define C_FREEZE	"DEN0022 5.15 CPU_FREEZE"
+#define C_DEFSUSP	"DEN0022 5.16 CPU_DEFAULT_SUSPEND"
+#define C_NODEHW	"DEN0022 5.17 NODE_HW_STATE"
+#define C_SYSSUSP	"DEN0022 5.18 SYSTEM_SUSPEND"
+#define C_SETMODE	"DEN0022 5.19 PSCI_SET_SUSPEND_MODE"
+#define C_STATRES	"DEN0022 5.20 PSCI_STAT_RESIDENCY"
+#define C_STATCNT	"DEN0022 5.21 PSCI_STAT_COUNT"
+#define C_OFF2		"DEN0022F SYSTEM_OFF2"
+#define C_SMCCC_ID	"DEN0028 function identifiers, unknown IDs return -1"
+#define C_SMCCC_32	"DEN0028 SMC32/HVC32: upper halves of x0..x7 ignored"
+#define C_SMCCC_VER	"DEN0028 SMCCC_VERSION"
+
+#define GT_GROUP(arr)	{ arr, GT_ARRAY_SIZE(arr) }
+
+extern const struct gt_test gt_tests_version[], gt_tests_features[], gt_tests_smccc[],
+	gt_tests_cpu_on[], gt_tests_cpu_off[], gt_tests_affinity[], gt_tests_suspend[],
+	gt_tests_migrate[], gt_tests_system[], gt_tests_optional[], gt_tests_late[];
+extern const size_t gt_nr_tests_version, gt_nr_tests_features, gt_nr_tests_smccc,
+	gt_nr_tests_cpu_on, gt_nr_tests_cpu_off, gt_nr_tests_affinity, gt_nr_tests_suspend,
+	gt_nr_tests_migrate, gt_nr_tests_system, gt_nr_tests_optional, gt_nr_tests_late;
+
+#define GT_DEFINE_GROUP(name) \
+	const size_t gt_nr_tests_##name = GT_ARRAY_SIZE(gt_tests_##name)
+
+/* Helpers shared by the test files (common.c). */
+uint32_t gt_ps_standby(void);		/* a standby power_state */
+uint32_t gt_ps_powerdown(void);		/* a power-down power_state */
+bool gt_ps_extended(void);		/* extended StateID format in use */
+bool gt_entry_ok(const struct gt_entry_obs *o, uint64_t ctx, char *why, size_t len);
+uint64_t gt_entry_addr(const char *label);
+unsigned int gt_up_to(unsigned int *cpus, unsigned int max);	/* bring up to max up */
+void gt_down_all(const unsigned int *cpus, unsigned int n);
+uint64_t gt_mpidr_absent(void);		/* an MPIDR no CPU has */
+
+#endif /* GT_TESTS_H */

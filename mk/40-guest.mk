@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# The guest-side conformance suite: a bare-metal aarch64 image (Linux Image
+# format) built with Debian's cross compiler and linked against Debian's
+# arm64 libfdt.a from the testbed sysroot (mk/20-testbed.mk).
+#
+#   make guest          build/guest/psci-guest.Image (+ copy in build/arm64/guest/)
+#   make check-guest    the full test selector under QEMU's PSCI (TCG, HVC), short
+#   make conformance    every implementation, then docs/conformance.md
+#   make bench-guest    benchmarks, then docs/performance.md (part of `make bench`)
+
+GUEST_BUILD := $(BUILD)/guest
+GUEST_IMAGE := $(GUEST_BUILD)/psci-guest.Image
+GUEST_ELF := $(GUEST_BUILD)/psci-guest.elf
+GUEST_TESTBED_COPY := $(BUILD)/arm64/guest/psci-guest.Image
+
+GUEST_C := $(wildcard guest/*.c guest/tests/*.c)
+GUEST_S := $(wildcard guest/*.S)
+GUEST_OBJS := $(patsubst guest/%,$(GUEST_BUILD)/obj/%.o,$(GUEST_C) $(GUEST_S))
+
+# Freestanding, position independent (the image relocates itself), no FP in
+# our code (-mgeneral-regs-only), strict alignment for the code that runs
+# with the MMU off, no outline atomics (no libgcc helpers at boot).
+GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fpie -fno-plt \
+	-fno-stack-protector -fno-tree-loop-distribute-patterns -mgeneral-regs-only \
+	-mstrict-align -mno-outline-atomics -U_FORTIFY_SOURCE -nostdinc -isystem guest/include \
+	-isystem $(shell $(CROSS_CC) -print-file-name=include 2>/dev/null) \
+	$(WARN) -Wno-format-nonliteral -Iinclude -Iguest \
+	-isystem $(ARM64_SYSROOT)/usr/include
+GUEST_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--build-id=none -Wl,-T,guest/guest.ld
+
+.PHONY: guest check-guest conformance bench-guest
+
+ifeq ($(HAVE_CROSS),1)
+ALL_TARGETS += guest
+guest: $(GUEST_TESTBED_COPY)
+
+$(GUEST_BUILD)/obj/%.c.o: guest/%.c guest/gt.h guest/gt_asm.h guest/tests/tests.h \
+		include/vpsci/psci.h $(ARM64_SYSROOT)/.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_BUILD)/obj/%.S.o: guest/%.S guest/gt_asm.h
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) -Iguest -c $< -o $@
+
+# Any dynamic relocation other than R_AARCH64_RELATIVE would be silently
+# skipped by start.S: refuse to build such an image.
+$(GUEST_ELF): $(GUEST_OBJS) guest/guest.ld $(ARM64_SYSROOT)/.stamp
+	$(CROSS_CC) $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS) $(ARM64_LIBFDT) -lgcc
+	@if $(CROSS_COMPILE)readelf -rW $@ | grep -E '^[0-9a-f]+ +[0-9a-f]+ R_' | \
+		grep -v R_AARCH64_RELATIVE; then \
+		echo "guest: error: unexpected dynamic relocations in $@" >&2; rm -f $@; exit 1; fi
+
+$(GUEST_IMAGE): $(GUEST_ELF) guest/set-image-size
+	$(CROSS_COMPILE)objcopy -O binary $< $@.tmp
+	guest/set-image-size $@.tmp $$($(CROSS_COMPILE)nm $< | awk '$$3 == "gt_image_end" {print $$1}')
+	mv $@.tmp $@
+
+$(GUEST_TESTBED_COPY): $(GUEST_IMAGE)
+	@mkdir -p $(dir $@)
+	cp $< $@
+else
+guest check-guest conformance bench-guest:
+	@echo "$@: error: $(CROSS_CC) not found; run 'make setup' first" >&2; exit 3
+endif
