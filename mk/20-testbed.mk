@@ -15,10 +15,16 @@ ARM64_CPPFLAGS := -isystem $(ARM64_SYSROOT)/usr/include/aarch64-linux-gnu \
 ARM64_LIBFDT := $(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a
 ARM64_SYSROOT_PKGS := libfdt-dev libfdt1 linux-libc-dev
 
+# The work is done by the .fetched rule (which also touches .stamp), so that a
+# fragment giving .stamp a recipe of its own cannot loop. Packages are
+# resolved once; 'rm -rf $(ARM64_SYSROOT)' picks up newer ones.
 .PHONY: arm64-sysroot
-arm64-sysroot: $(ARM64_SYSROOT)/.stamp
+arm64-sysroot: $(ARM64_SYSROOT)/.fetched
 
-$(ARM64_SYSROOT)/.stamp: testbed/fetch testbed/lib.sh mk/20-testbed.mk
+$(ARM64_SYSROOT)/.stamp: $(ARM64_SYSROOT)/.fetched
+	@touch $@
+
+$(ARM64_SYSROOT)/.fetched:
 	@rm -rf $(ARM64_SYSROOT) && mkdir -p $(ARM64_SYSROOT)
 	@BUILD=$(BUILD) testbed/fetch --suite trixie --extract $(ARM64_SYSROOT) \
 		$(ARM64_SYSROOT_PKGS) > $(ARM64_SYSROOT)/versions.txt
@@ -27,7 +33,7 @@ $(ARM64_SYSROOT)/.stamp: testbed/fetch testbed/lib.sh mk/20-testbed.mk
 	@test -f $(ARM64_LIBFDT) || \
 		{ echo "arm64-sysroot: error: libfdt-dev ships no libfdt.a" >&2; exit 122; }
 	@sed 's/^/arm64-sysroot: /; s/ [^ ]*$$//' $(ARM64_SYSROOT)/versions.txt
-	@touch $@
+	@touch $@ $(ARM64_SYSROOT)/.stamp
 
 # Where the arm64 programs and guest images go; testbed/run packs every file
 # of these into the testbed (/testbed/bin, on PATH, and /testbed/guest).
@@ -58,6 +64,28 @@ $(KVM_SMOKE):
 		"gcc-aarch64-linux-gnu; run 'make setup')" >&2; exit 120
 endif
 
+# A minimal bare-metal image (Linux Image format) to check testbed/run-tcg on
+# both conduits: it calls PSCI_VERSION and SYSTEM_OFF, so a good run exits 0.
+TCG_HELLO := $(TESTBED_DIR)/tcg-hello.bin
+
+ifeq ($(HAVE_CROSS)$(filter aarch64,$(HOST_ARCH)),)
+$(TCG_HELLO):
+	@echo "testbed: error: missing tool '$(CROSS_CC)' (Debian package" \
+		"gcc-aarch64-linux-gnu; run 'make setup')" >&2; exit 120
+else
+TESTBED_AS := $(if $(filter aarch64,$(HOST_ARCH)),$(CC),$(CROSS_CC))
+TESTBED_OBJCOPY := $(if $(filter aarch64,$(HOST_ARCH)),objcopy,$(CROSS_COMPILE)objcopy)
+$(TCG_HELLO): testbed/smoke/tcg-hello.S
+	@mkdir -p $(@D)
+	$(TESTBED_AS) -nostdlib -static -Wl,--build-id=none -Wl,-Ttext=0 -o $(@:.bin=.elf) $<
+	$(TESTBED_OBJCOPY) -O binary $(@:.bin=.elf) $@
+endif
+
+.PHONY: check-testbed-tcg
+check-testbed-tcg: $(TCG_HELLO)
+	@set -e; for c in hvc smc; do \
+		BUILD=$(BUILD) testbed/run-tcg --conduit $$c --timeout 60 $(TCG_HELLO); done
+
 # Resolve and fetch the kernels, busybox and guest modules (cached).
 .PHONY: testbed-setup
 testbed-setup:
@@ -66,7 +94,7 @@ testbed-setup:
 # The smoke test inside the testbed, one boot per host kernel.
 TESTBED_KERNELS := 6.12 7
 .PHONY: check-testbed $(addprefix check-testbed-,$(TESTBED_KERNELS))
-check-testbed: $(addprefix check-testbed-,$(TESTBED_KERNELS))
+check-testbed: check-testbed-tcg $(addprefix check-testbed-,$(TESTBED_KERNELS))
 $(addprefix check-testbed-,$(TESTBED_KERNELS)): check-testbed-%: $(KVM_SMOKE)
 	@BUILD=$(BUILD) testbed/run --host-kernel $* --timeout 300 -- kvm-smoke
 

@@ -22,7 +22,7 @@ TB_MIRROR=${TB_MIRROR:-http://deb.debian.org/debian}
 TB_KEYRING=${TB_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 # Suites the testbed draws from: trixie for Linux 6.12, busybox and libfdt;
 # trixie-backports for the newest Linux 7.x.
-TB_SUITES="trixie trixie-backports"
+TB_SUITES=${TB_SUITES:-"trixie trixie-backports"}
 # Re-read the package index when it is older than this many seconds.
 TB_INDEX_MAX_AGE=${TB_INDEX_MAX_AGE:-86400}
 
@@ -119,8 +119,10 @@ tb_apt_update() {
 	if ! tb_apt apt-get update >"$out" 2>&1 ||
 		grep -Eq '^(W|E): (Failed to fetch|Some index files failed)' "$out"; then
 		if [ -f "$stamp" ]; then
-			tb_log "warning: could not refresh the index, using the cached one:"
-			sed 's/^/    /' "$out" | tail -5 >&2
+			tb_log "warning: could not refresh the index, using the cached one" \
+				"(next try in $TB_INDEX_MAX_AGE s or with --update):"
+			sed 's/^/    /' "$out" | grep -E '^ *(W|E):' | tail -3 >&2
+			touch "$stamp"
 			return 0
 		fi
 		sed 's/^/    /' "$out" | tail -10 >&2
@@ -296,4 +298,10 @@ tb_watch() {
 	if [ -n "$bpat" ] && [ -z "$TB_BOOT_MS" ] && grep -q "$bpat" "$log" 2>/dev/null; then
 		TB_BOOT_MS=$(($(tb_now_ms) - t0))
 	fi
+}
+
+# tb_help: print the calling script's header comment (from line 4 to the
+# first line that is not a comment) as its --help text.
+tb_help() {
+	awk 'NR >= 4 && /^#/ { sub(/^# ?/, ""); print; next } NR >= 4 { exit }' "$0"
 }
