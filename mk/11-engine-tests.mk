@@ -90,6 +90,8 @@ endif
 ifneq ($(TEST_READY),)
 ALL_TARGETS += tests
 endif
+# All four run in about a minute on 2 cores.
+CHECK_TARGETS += check-unit check-asan check-tsan coverage
 tests: test-prereqs $(addprefix $(BUILD)/test/bin/,$(TEST_NAMES)) \
 	$(if $(wildcard tests/demo-engine.c),$(BUILD)/test/bin/demo-engine)
 

@@ -167,6 +167,8 @@ static void test_create_reset2_types(void **state)
 	t.cfg.nr_reset2_vendor_types = 0;
 	t.cfg.reset2_vendor_types = NULL;
 	expect_create(&t, VPSCI_OK);
+	t.cfg.nr_reset2_vendor_types = 1;
+	expect_create(&t, VPSCI_E_INVAL);
 }
 
 static void test_create_flags(void **state)
@@ -267,6 +269,9 @@ static void test_introspection(void **state)
 	assert_int_equal(vpsci_vcpu_mpidr(vm, UINT32_MAX), 0);
 	assert_int_equal(vpsci_vcpu_by_mpidr(vm, 0x310), VPSCI_E_RANGE);
 	assert_int_equal(vpsci_vcpu_by_mpidr(vm, 0x10000), VPSCI_E_RANGE);
+	/* an MPIDR with bits outside the affinity fields matches no vCPU */
+	assert_int_equal(vpsci_vcpu_by_mpidr(vm, 0x1000000), VPSCI_E_RANGE);
+	assert_int_equal(vpsci_vcpu_by_mpidr(vm, 0x80000101ull), VPSCI_E_RANGE);
 	assert_int_equal(vpsci_vcpu_state(vm, 40), VPSCI_E_RANGE);
 	assert_int_equal(vpsci_vcpu_state(vm, UINT32_MAX), VPSCI_E_RANGE);
 	vpsci_destroy(vm);
@@ -298,6 +303,7 @@ static void test_reset_state(void **state)
 	assert_int_equal(vpsci_vcpu_wake(vm, 1), VPSCI_E_STATE);
 	assert_int_equal(vpsci_system_wake(vm), VPSCI_E_STATE);
 	assert_int_equal(atomic_load(&r.event_calls), 0);
+	assert_true(vpsci_reset(NULL) < 0);
 	vpsci_destroy(vm);
 }
 
@@ -376,6 +382,10 @@ static void test_fn_name(void **state)
 		{ VPSCI_FN32(VPSCI_FN_SYSTEM_OFF2), "SYSTEM_OFF2" },
 		{ VPSCI_SMCCC_VERSION, "SMCCC_VERSION" },
 		{ VPSCI_SMCCC_ARCH_FEATURES, "SMCCC_ARCH_FEATURES" },
+		{ VPSCI_SMCCC_ARCH_SOC_ID, "SMCCC_ARCH_SOC_ID" },
+		{ VPSCI_SMCCC_ARCH_WORKAROUND_1, "SMCCC_ARCH_WORKAROUND_1" },
+		{ VPSCI_SMCCC_ARCH_WORKAROUND_2, "SMCCC_ARCH_WORKAROUND_2" },
+		{ VPSCI_SMCCC_ARCH_WORKAROUND_3, "SMCCC_ARCH_WORKAROUND_3" },
 	};
 
 	(void)state;
@@ -389,6 +399,14 @@ static void test_fn_name(void **state)
 	for (uint32_t nn = 0; nn <= VPSCI_FN_SYSTEM_OFF2; nn++)
 		assert_non_null(vpsci_fn_name(VPSCI_FN32(nn)));
 	assert_null(vpsci_fn_name(0x12345678u));
+	/* the 0.1 IDs have names too */
+	for (uint32_t fid = VPSCI_0_1_FN_BASE; fid <= VPSCI_0_1_FN_MIGRATE; fid++)
+		assert_non_null(vpsci_fn_name(fid));
+	assert_non_null(strstr(vpsci_fn_name(VPSCI_0_1_FN_CPU_ON), "CPU_ON"));
+	/* an SMC64 ID of a function that has no SMC64 form names nothing */
+	assert_null(vpsci_fn_name(VPSCI_FN64(VPSCI_FN_CPU_OFF)));
+	assert_null(vpsci_fn_name(VPSCI_FN64(VPSCI_FN_PSCI_VERSION)));
+	assert_null(vpsci_fn_name(0xc5000003u));
 	assert_null(vpsci_fn_name(VPSCI_FN32(0x1f)));
 	assert_null(vpsci_fn_name(VPSCI_FN32(0x40)));
 	assert_null(vpsci_fn_name(0));

@@ -301,7 +301,7 @@ static void test_entry_rules(void **state)
 			check_entry(v, false, a64[i].pc, a64[i].ok, a64[i].pc, false);
 		}
 		if (v == VPSCI_VERSION_0_1)
-			continue;	/* a 0.1 guest is AArch64 here: KVM's IDs are SMC64-style */
+			continue;	/* 0.1 IDs take 64-bit arguments: AArch64 only */
 		for (size_t i = 0; i < sizeof(a32) / sizeof(a32[0]); i++)
 			check_entry(v, true, a32[i].pc, a32[i].ok, a32[i].want, a32[i].thumb);
 	}

@@ -215,10 +215,10 @@ static void test_0_1_ids_matrix(void **state)
 			assert_cont(res, VPSCI_RET_SUCCESS);
 			assert_int_equal(vpsci_vcpu_state(vm, 1), VPSCI_VCPU_ON);
 		}
-		/* fid = (uint32_t)x0: the upper half of x0 never matters. */
+		/* fid = (uint32_t)x0: the upper half of x0 never matters (ALREADY_ON → -2). */
 		if (answered && fid == VPSCI_0_1_FN_CPU_ON)
 			assert_cont(tcall(vm, 0, 0xdead0000ull << 32 | fid, 1, ENTRY_OK, 0),
-				    VPSCI_RET_INVALID_PARAMETERS);	/* ALREADY_ON in 0.1 codes */
+				    VPSCI_RET_INVALID_PARAMETERS);
 		vpsci_destroy(vm);
 	}
 }

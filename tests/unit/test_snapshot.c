@@ -735,6 +735,13 @@ static void test_corrupt_fields_system(void **state)
 		M32("state 1 with event type 0xffffffff", O_EVTYPE, 0xffffffffu),
 		M32("state 1 with caller 5", O_EVCALLER, 5),
 		M32("state 1 with entry flag bit 4", O_EVFLAGS, 16),
+		M64("RESET2 event with an entry pc", O_EVPC, ENTRY_OK),
+	};
+	static const struct mutation off_event[] = {
+		M64("SYSTEM_OFF event with a cookie", O_EVCOOKIE, 1),
+		M32("SYSTEM_OFF event with a reset type", O_EVRTYPE, 1),
+		M64("SYSTEM_OFF event with a context id", O_EVCTX, 1),
+		M32("SYSTEM_OFF event with entry flags", O_EVFLAGS, 1),
 	};
 	static struct snap s;
 	struct tcfg t;
@@ -751,6 +758,13 @@ static void test_corrupt_fields_system(void **state)
 		   VPSCI_RET_INTERNAL_FAILURE, VPSCI_EXIT_SYSTEM_EVENT);
 	take(vm, &s);
 	run_mutations(&s, event, sizeof(event) / sizeof(event[0]));
+	vpsci_destroy(vm);
+
+	vm = rich_vm(&t, &r);
+	assert_res(tcall(vm, 0, VPSCI_FN32(VPSCI_FN_SYSTEM_OFF), 0, 0, 0),
+		   VPSCI_RET_INTERNAL_FAILURE, VPSCI_EXIT_SYSTEM_EVENT);
+	take(vm, &s);
+	run_mutations(&s, off_event, sizeof(off_event) / sizeof(off_event[0]));
 	vpsci_destroy(vm);
 }
 
@@ -773,6 +787,8 @@ static void test_create_from_snapshot_args(void **state)
 	assert_int_equal(vpsci_create_from_snapshot(s.buf, s.len, &ops, &r, &made),
 			 VPSCI_E_INVAL);
 	assert_true(vpsci_restore(NULL, s.buf, s.len) < 0);
+	assert_true(vpsci_snapshot(NULL, s.buf, sizeof(s.buf), NULL) < 0);
+	assert_true(vpsci_snapshot(vm, NULL, sizeof(s.buf), NULL) < 0);
 	vpsci_destroy(vm);
 }
 

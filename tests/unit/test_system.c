@@ -354,7 +354,33 @@ static void test_system_event_interplay(void **state)
 	assert_res(tcall(vm, 0, VPSCI_FN32(VPSCI_FN_SYSTEM_OFF2), 1, 0, 0),
 		   VPSCI_RET_INTERNAL_FAILURE, VPSCI_EXIT_SYSTEM_EVENT);
 	assert_int_equal(vpsci_system_wake(vm), VPSCI_E_STATE);
+	assert_cont(tcall(vm, 0, VPSCI_FN64(VPSCI_FN_SYSTEM_SUSPEND), ENTRY_OK, 0, 0),
+		    VPSCI_RET_DENIED);
 	assert_int_equal(atomic_load(&r.event_calls), 2);
+	assert_true(vpsci_system_wake(NULL) < 0);
+	vpsci_destroy(vm);
+}
+
+/* SYSTEM_SUSPEND from a caller that is not ON (here everyone is off): DENIED. */
+static void test_system_suspend_caller_not_on(void **state)
+{
+	struct tcfg t;
+	struct rec r;
+	struct vpsci_vm *vm;
+
+	(void)state;
+	tcfg_init(&t, VPSCI_VERSION_1_0, 2);
+	t.cfg.flags = VPSCI_CFG_SYSTEM_SUSPEND;
+	rec_init(&r);
+	vm = mkvm(&t, &r);
+	assert_res(tcall(vm, 0, VPSCI_FN32(VPSCI_FN_CPU_OFF), 0, 0, 0),
+		   VPSCI_RET_INTERNAL_FAILURE, VPSCI_EXIT_OFF);
+	assert_cont(tcall(vm, 0, VPSCI_FN64(VPSCI_FN_SYSTEM_SUSPEND), ENTRY_OK, 0, 0),
+		    VPSCI_RET_DENIED);
+	assert_cont(tcall(vm, 1, VPSCI_FN64(VPSCI_FN_SYSTEM_SUSPEND), ENTRY_OK, 0, 0),
+		    VPSCI_RET_DENIED);
+	assert_int_equal(atomic_load(&r.event_calls), 0);
+	assert_int_equal(vpsci_vcpu_state(vm, 0), VPSCI_VCPU_OFF);
 	vpsci_destroy(vm);
 }
 
@@ -369,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_system_suspend),
 		cmocka_unit_test(test_system_suspend_aarch32),
 		cmocka_unit_test(test_system_event_interplay),
+		cmocka_unit_test(test_system_suspend_caller_not_on),
 	};
 
 	return cmocka_run_group_tests_name("system", tests, NULL, NULL);
