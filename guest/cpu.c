@@ -220,14 +220,19 @@ int64_t gt_cpu_run(unsigned int cpu, gt_work_fn fn, uint64_t arg, uint64_t timeo
 	return r;
 }
 
-int64_t gt_cpu_down(unsigned int cpu)
+void gt_cpu_down_start(unsigned int cpu)
+{
+	if (gt_cpus[cpu].state == GT_CPU_ON)
+		gt_cpu_post(cpu, work_cpu_off, 0);
+}
+
+int64_t gt_cpu_down_wait(unsigned int cpu)
 {
 	struct gt_cpu *c = &gt_cpus[cpu];
 	int64_t r;
 
 	if (c->state != GT_CPU_ON)
 		return c->state == GT_CPU_OFF ? 0 : GT_RET_TIMEOUT;
-	gt_cpu_post(cpu, work_cpu_off, 0);
 	r = gt_cpu_wait_off(cpu, GT_TIMEOUT_MS);
 	if (r) {
 		c->state = GT_CPU_LOST;
@@ -241,13 +246,22 @@ int64_t gt_cpu_down(unsigned int cpu)
 	return 0;
 }
 
+int64_t gt_cpu_down(unsigned int cpu)
+{
+	gt_cpu_down_start(cpu);
+	return gt_cpu_down_wait(cpu);
+}
+
 void gt_cpus_all_down(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < gt_boot.nr_cpus; i++)
-		if (i != gt_boot_cpu && gt_cpus[i].state == GT_CPU_ON)
-			gt_cpu_down(i);
+		if (i != gt_boot_cpu)
+			gt_cpu_down_start(i);
+	for (i = 0; i < gt_boot.nr_cpus; i++)
+		if (i != gt_boot_cpu)
+			gt_cpu_down_wait(i);
 }
 
 unsigned int gt_pick_off_cpus(unsigned int *out, unsigned int n)

@@ -272,6 +272,8 @@ int64_t gt_cpu_on_raw(uint32_t fid, unsigned int cpu, uint64_t entry, uint64_t c
 int64_t gt_cpu_up(unsigned int cpu);
 /* Ask a serving CPU to CPU_OFF and wait until AFFINITY_INFO says OFF. */
 int64_t gt_cpu_down(unsigned int cpu);
+void gt_cpu_down_start(unsigned int cpu);	/* post CPU_OFF, do not wait */
+int64_t gt_cpu_down_wait(unsigned int cpu);
 /* Wait for AFFINITY_INFO(level 0) == OFF; 0 or -100 timeout. */
 int64_t gt_cpu_wait_off(unsigned int cpu, uint64_t timeout_ms);
 /* Run fn(arg) on a serving CPU and wait; returns fn's value or -100 timeout. */
