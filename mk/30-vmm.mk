@@ -35,14 +35,11 @@ endif
 VMM_OBJS := $(VMM_SRCS:vmm/%.c=$(VMM_OBJDIR)/%.o)
 
 .PHONY: vpsci-run vmm-objs check-vmm check-vmm-full demo-vmm
-ifeq ($(VMM_CAN_BUILD),1)
-ALL_TARGETS += vpsci-run
 vpsci-run: $(VMM_BIN)
 vmm-objs: $(VMM_OBJS)
-else
-vpsci-run vmm-objs:
-	@echo "vpsci-run: error: no aarch64 compiler ($(CROSS_CC)); run 'make setup'" >&2; exit 1
-endif
+
+ifeq ($(VMM_CAN_BUILD),1)
+ALL_TARGETS += vpsci-run
 
 $(VMM_OBJDIR)/%.o: vmm/%.c $(VMM_HDRS) | $(VMM_DEPS)
 	@mkdir -p $(dir $@)
@@ -51,3 +48,33 @@ $(VMM_OBJDIR)/%.o: vmm/%.c $(VMM_HDRS) | $(VMM_DEPS)
 $(VMM_BIN): $(VMM_OBJS) $(VMM_LIBS) $(VMM_DEPS)
 	@mkdir -p $(dir $@)
 	$(VMM_CC) -static -pthread -o $@ $(VMM_OBJS) $(VMM_LIBS) $(VMM_LDLIBS)
+else
+$(VMM_BIN) $(VMM_OBJS):
+	@echo "vpsci-run: error: missing tool '$(CROSS_CC)' (Debian package" \
+		"gcc-aarch64-linux-gnu; run 'make setup')" >&2; exit 1
+endif
+
+# Integration tests: vmm/tests/vmm-tests.sh runs inside one testbed boot and
+# batches many vpsci-run invocations (see the script for what each checks).
+VMM_TESTBED_RUN = BUILD=$(BUILD) testbed/run --add vmm/tests:vmm-tests
+
+# make check: a representative subset on the default (6.12) host kernel.
+# Then the no-/dev/kvm error path, in a testbed booted without EL2.
+check-vmm: $(VMM_BIN)
+	@$(VMM_TESTBED_RUN) --timeout 900 -- sh vmm-tests/vmm-tests.sh quick
+	@$(VMM_TESTBED_RUN) --no-virtualization --no-kvm-check --timeout 300 -- \
+		sh vmm-tests/vmm-tests.sh nokvm
+
+# make check-full: every mode x 1/2/4 vCPUs, reboot, hotplug, input, on both
+# host kernels (Linux 6.12 and 7.x).
+check-vmm-full: $(VMM_BIN)
+	@set -e; for k in 6.12 7; do \
+		$(VMM_TESTBED_RUN) --host-kernel $$k --timeout 1800 -- \
+			sh vmm-tests/vmm-tests.sh full; done
+
+# make demo: a Linux guest's PSCI lifecycle, then a summary of its events.
+demo-vmm: $(VMM_BIN)
+	@$(VMM_TESTBED_RUN) --timeout 600 -- sh vmm-tests/vmm-tests.sh demo
+
+CHECK_FULL_TARGETS += check-vmm-full
+DEMO_TARGET := demo-vmm
