@@ -210,6 +210,7 @@ void gt_main(uint64_t dtb, uint64_t boot_el)
 		run_tests(!strcmp(sel, "list"));
 	} else if (!strcmp(sel, "bench")) {
 		gt_run_bench();
+		power_off();
 	} else if (!strcmp(sel, "reset")) {
 		run_final_call(0);
 	} else if (!strcmp(sel, "reset2")) {

@@ -30,7 +30,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fpie -fno-plt \
 GUEST_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--build-id=none -Wl,-T,guest/guest.ld
 
-.PHONY: guest check-guest conformance bench-guest
+.PHONY: guest check-guest check-guest-full conformance bench-guest
 
 ifeq ($(HAVE_CROSS),1)
 ALL_TARGETS += guest
@@ -62,6 +62,27 @@ $(GUEST_TESTBED_COPY): $(GUEST_IMAGE)
 	@mkdir -p $(dir $@)
 	cp $< $@
 else
-guest check-guest conformance bench-guest:
+guest check-guest check-guest-full conformance bench-guest:
 	@echo "$@: error: $(CROSS_CC) not found; run 'make setup' first" >&2; exit 3
+endif
+
+ifeq ($(HAVE_CROSS),1)
+# make check: QEMU's PSCI over HVC (seconds) and vpsci-run user mode on the
+# 6.12 testbed kernel; any vpsci failure or unexplained QEMU failure fails.
+check-guest: guest
+	scripts/conformance-check qemu-hvc vpsci-6.12
+
+# make check-full: vpsci-run user mode on both testbed kernels.
+check-guest-full: guest
+	scripts/conformance-check --out $(BUILD)/check-guest-full vpsci-6.12 vpsci-7
+
+# Every implementation, then docs/conformance.md.
+conformance: guest
+	scripts/conformance-run qemu-hvc qemu-smc vpsci-6.12 vpsci-7
+	scripts/conformance-report
+
+# Benchmarks of every implementation, then docs/performance.md with its plot.
+bench-guest: guest
+	scripts/conformance-run --bench --out $(BUILD)/bench-guest qemu-hvc qemu-smc vpsci-6.12 vpsci-7
+	scripts/performance-report --in $(BUILD)/bench-guest
 endif
