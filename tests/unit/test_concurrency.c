@@ -14,7 +14,7 @@
 
 #include "helpers.h"
 
-#define MAX_T	32
+#define MAX_T	64
 
 /* Thread-safe hooks: counters and a per-vCPU "start this vCPU" flag. */
 struct cctx {
@@ -137,7 +137,7 @@ static double now_s(void)
 
 #define STORM_NR	16
 #define STORM_TARGET	(STORM_NR - 1)
-#define STORM_ROUNDS	300
+#define STORM_ROUNDS	2000
 
 struct storm {
 	struct cctx c;
@@ -145,6 +145,7 @@ struct storm {
 	int32_t ret[STORM_NR];
 	int32_t aff[STORM_NR];
 	atomic_int quit;
+	atomic_int arrived;	/* spin rendezvous: barrier wake-ups are microseconds apart */
 };
 
 struct stormarg {
@@ -161,6 +162,9 @@ static void *storm_worker(void *arg)
 		pthread_barrier_wait(&s->start);
 		if (atomic_load(&s->quit))
 			break;
+		atomic_fetch_add(&s->arrived, 1);
+		while (atomic_load(&s->arrived) < STORM_TARGET)
+			sched_yield();
 		s->ret[me] = wcall(&s->c, me, VPSCI_FN64(VPSCI_FN_CPU_ON), STORM_TARGET, ENTRY_OK,
 				   NULL);
 		s->aff[me] = wcall(&s->c, me, VPSCI_FN32(VPSCI_FN_AFFINITY_INFO), STORM_TARGET, 0,
@@ -200,6 +204,7 @@ static void test_cpu_on_storm(void **state)
 		atomic_store(&s.c.pending_on[STORM_TARGET], 0);
 		for (uint32_t i = 1; i < STORM_TARGET; i++)
 			atomic_store(&s.c.pending_on[i], 0);
+		atomic_store(&s.arrived, 0);
 		pthread_barrier_wait(&s.start);
 		pthread_barrier_wait(&s.done);
 		for (uint32_t i = 0; i < STORM_TARGET; i++) {
@@ -236,7 +241,7 @@ static void test_cpu_on_storm(void **state)
 #define CYC_TARGET	7
 #define CYC_POLLER	6
 #define CYC_RACERS	6	/* vCPUs 0..5 */
-#define CYC_GOAL	3000	/* completed OFF->ON->OFF cycles wanted */
+#define CYC_GOAL	10000	/* completed OFF->ON->OFF cycles wanted */
 #define CYC_SECONDS	2.0	/* ...or this long, whichever comes first */
 
 struct cycle {
@@ -377,6 +382,18 @@ static void test_cpu_off_on_cycles(void **state)
 /* ---- SYSTEM_SUSPEND on A racing CPU_ON(C) from B, then CPU_OFF(B) ------------------ */
 
 #define SS_ROUNDS	2000
+#define SS_SPIN_S	200e-6	/* back-to-back SYSTEM_SUSPENDs per round while B runs */
+/*
+ * A = vCPU 0 suspends the system; C = vCPU 1 is the CPU_ON target; B, the
+ * last vCPU, calls CPU_ON(C) then CPU_OFF. C's index is below B's and many
+ * OFF vCPUs lie between, so an engine that merely scans "every other vCPU is
+ * OFF" in index order can read C as OFF, then B as OFF after B turned C on:
+ * the window this test aims at.
+ */
+#define SS_NR		512
+#define SS_A		0
+#define SS_C		1
+#define SS_B		(SS_NR - 1)
 
 struct ssrace {
 	struct cctx c;
@@ -385,14 +402,24 @@ struct ssrace {
 	int mode;		/* 0: C stays on once started; 1: C turns itself off */
 	atomic_int b_done;
 	atomic_int c_done;
+	atomic_int arrived;	/* spin rendezvous: barrier wake-ups are microseconds apart */
 	int32_t b_on;
 	int a_success;
 	unsigned int a_tries;
 };
 
+/* Start A, B and C within a few hundred nanoseconds of each other. */
+static void ss_rendezvous(struct ssrace *s)
+{
+	atomic_fetch_add(&s->arrived, 1);
+	while (atomic_load(&s->arrived) < 3)
+		sched_yield();
+}
+
 static void *ss_a(void *arg)
 {
 	struct ssrace *s = arg;
+	double t_end;
 
 	for (;;) {
 		pthread_barrier_wait(&s->start);
@@ -400,11 +427,14 @@ static void *ss_a(void *arg)
 			break;
 		s->a_success = 0;
 		s->a_tries = 0;
+		ss_rendezvous(s);
+		t_end = now_s() + SS_SPIN_S;
 		for (;;) {
-			bool last = atomic_load(&s->b_done) && atomic_load(&s->c_done);
+			bool b_done = atomic_load(&s->b_done);
+			bool last = b_done && atomic_load(&s->c_done);
 			enum vpsci_exit ex;
-			int32_t r = wcall(&s->c, 0, VPSCI_FN64(VPSCI_FN_SYSTEM_SUSPEND), ENTRY_OK,
-					  0, &ex);
+			int32_t r = wcall(&s->c, SS_A, VPSCI_FN64(VPSCI_FN_SYSTEM_SUSPEND),
+					  ENTRY_OK, 0, &ex);
 
 			s->a_tries++;
 			if (ex == VPSCI_EXIT_SYSTEM_EVENT) {
@@ -415,7 +445,14 @@ static void *ss_a(void *arg)
 				cfail(&s->c, "SYSTEM_SUSPEND: x0 %d exit %d", r, ex);
 			if (last)
 				break;
-			sched_yield();
+			/*
+			 * Back to back while B is busy (the race), for a bounded time;
+			 * then wait for B and C and make one last attempt.
+			 */
+			if (b_done || now_s() > t_end) {
+				while (!(atomic_load(&s->b_done) && atomic_load(&s->c_done)))
+					sched_yield();
+			}
 		}
 		pthread_barrier_wait(&s->done);
 	}
@@ -433,10 +470,11 @@ static void *ss_b(void *arg)
 		pthread_barrier_wait(&s->start);
 		if (atomic_load(&s->quit))
 			break;
-		s->b_on = wcall(&s->c, 1, VPSCI_FN64(VPSCI_FN_CPU_ON), 2, ENTRY_OK, NULL);
+		ss_rendezvous(s);
+		s->b_on = wcall(&s->c, SS_B, VPSCI_FN64(VPSCI_FN_CPU_ON), SS_C, ENTRY_OK, NULL);
 		if (s->b_on != VPSCI_RET_SUCCESS && s->b_on != VPSCI_RET_DENIED)
 			cfail(&s->c, "B: CPU_ON(C) returned %d", s->b_on);
-		r = wcall(&s->c, 1, VPSCI_FN32(VPSCI_FN_CPU_OFF), 0, 0, &ex);
+		r = wcall(&s->c, SS_B, VPSCI_FN32(VPSCI_FN_CPU_OFF), 0, 0, &ex);
 		if (ex != VPSCI_EXIT_OFF)
 			cfail(&s->c, "B: CPU_OFF returned %d, exit %d", r, ex);
 		atomic_store(&s->b_done, 1);
@@ -453,13 +491,14 @@ static void *ss_c(void *arg)
 		pthread_barrier_wait(&s->start);
 		if (atomic_load(&s->quit))
 			break;
+		ss_rendezvous(s);
 		for (;;) {
 			bool b_done = atomic_load(&s->b_done);
 
-			if (atomic_exchange(&s->c.pending_on[2], 0)) {
+			if (atomic_exchange(&s->c.pending_on[SS_C], 0)) {
 				if (s->mode == 1) {
 					enum vpsci_exit ex;
-					int32_t r = wcall(&s->c, 2, VPSCI_FN32(VPSCI_FN_CPU_OFF),
+					int32_t r = wcall(&s->c, SS_C, VPSCI_FN32(VPSCI_FN_CPU_OFF),
 							  0, 0, &ex);
 
 					if (ex != VPSCI_EXIT_OFF)
@@ -488,7 +527,7 @@ static void test_system_suspend_vs_cpu_on(void **state)
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	vm = cvm(&s.c, 3, VPSCI_CFG_SYSTEM_SUSPEND);
+	vm = cvm(&s.c, SS_NR, VPSCI_CFG_SYSTEM_SUSPEND);
 	pthread_barrier_init(&s.start, NULL, 4);
 	pthread_barrier_init(&s.done, NULL, 4);
 	assert_int_equal(pthread_create(&ta, NULL, ss_a, &s), 0);
@@ -498,25 +537,26 @@ static void test_system_suspend_vs_cpu_on(void **state)
 		int c_state;
 
 		assert_int_equal(vpsci_reset(vm), VPSCI_OK);
-		assert_cont(tcall(vm, 0, VPSCI_FN64(VPSCI_FN_CPU_ON), 1, ENTRY_OK, 0),
-			    VPSCI_RET_SUCCESS);
-		for (uint32_t i = 0; i < 3; i++)
+		assert_cont(tcall(vm, SS_A, VPSCI_FN64(VPSCI_FN_CPU_ON),
+				  vpsci_vcpu_mpidr(vm, SS_B), ENTRY_OK, 0), VPSCI_RET_SUCCESS);
+		for (uint32_t i = 0; i < MAX_T; i++)
 			atomic_store(&s.c.pending_on[i], 0);
 		s.mode = round & 1;
 		atomic_store(&s.b_done, 0);
 		atomic_store(&s.c_done, 0);
+		atomic_store(&s.arrived, 0);
 		pthread_barrier_wait(&s.start);
 		pthread_barrier_wait(&s.done);
 		assert_no_errors(&s.c);
 		tries += s.a_tries;
-		c_state = vpsci_vcpu_state(vm, 2);
+		c_state = vpsci_vcpu_state(vm, SS_C);
 		if (s.a_success) {
 			succ[s.mode]++;
 			/* never both: a system suspended with the target on */
 			if (c_state != VPSCI_VCPU_OFF)
 				fail_msg("round %d: SYSTEM_SUSPEND succeeded and C is in state %d "
 					 "(B's CPU_ON gave %d)", round, c_state, s.b_on);
-			assert_int_equal(vpsci_vcpu_state(vm, 0), VPSCI_VCPU_SYSTEM_SUSPENDED);
+			assert_int_equal(vpsci_vcpu_state(vm, SS_A), VPSCI_VCPU_SYSTEM_SUSPENDED);
 		}
 		/* C stays on in mode 0: B's CPU_ON succeeded, so SYSTEM_SUSPEND must not have */
 		if (s.mode == 0 && s.b_on == VPSCI_RET_SUCCESS && s.a_success)
