@@ -272,7 +272,11 @@ enum vpsci_conduit vpsci_conduit(const struct vpsci_vm *vm);
 uint32_t vpsci_flags(const struct vpsci_vm *vm);
 /* MPIDR affinity of vCPU 'vcpu' (0 if out of range). */
 uint64_t vpsci_vcpu_mpidr(const struct vpsci_vm *vm, uint32_t vcpu);
-/* vCPU index for an MPIDR (affinity bits only), or VPSCI_E_RANGE. */
+/*
+ * vCPU index for an MPIDR affinity value, or VPSCI_E_RANGE when no vCPU has
+ * it or when bits outside VPSCI_MPIDR_AFF_MASK are set (mask MPIDR_EL1's
+ * other bits, such as bit 31 and MT, before asking).
+ */
 int vpsci_vcpu_by_mpidr(const struct vpsci_vm *vm, uint64_t mpidr);
 
 /*
