@@ -126,6 +126,11 @@ tb_apt_update() {
 			return 0
 		fi
 		sed 's/^/    /' "$out" | tail -10 >&2
+		if grep -Eq 'NO_PUBKEY|is not signed|signatures were invalid' "$out"; then
+			tb_die $TB_E_ARCHIVE "the archive's signatures cannot be checked with" \
+				"$TB_KEYRING: upgrade debian-archive-keyring (bookworm's" \
+				"2023.3+deb12u1 or later has the trixie keys)"
+		fi
 		tb_die $TB_E_ARCHIVE "cannot read the Debian package archive at $TB_MIRROR" \
 			"(network down or mirror unreachable?)"
 	fi
