@@ -59,11 +59,8 @@ endif
 VMM_TESTBED_RUN = BUILD=$(BUILD) testbed/run --add vmm/tests:vmm-tests
 
 # make check: a representative subset on the default (6.12) host kernel.
-# Then the no-/dev/kvm error path, in a testbed booted without EL2.
 check-vmm: $(VMM_BIN)
 	@$(VMM_TESTBED_RUN) --timeout 900 -- sh vmm-tests/vmm-tests.sh quick
-	@$(VMM_TESTBED_RUN) --no-virtualization --no-kvm-check --timeout 300 -- \
-		sh vmm-tests/vmm-tests.sh nokvm
 
 # make check-full: every mode x 1/2/4 vCPUs, reboot, hotplug, input, on both
 # host kernels (Linux 6.12 and 7.x).

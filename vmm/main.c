@@ -22,6 +22,7 @@
 #define DEFAULT_MEM_MIB		512
 
 int vmm_verbose;
+static const char *kvm_device = "/dev/kvm";
 
 static const char usage_text[] =
 	"Usage: vpsci-run [OPTIONS] --kernel IMAGE\n"
@@ -42,6 +43,7 @@ static const char usage_text[] =
 	"      --no-reboot          exit with status 5 on SYSTEM_RESET instead of rebooting\n"
 	"      --max-reboots N      after N reboots in place, exit with status 5\n"
 	"      --events FILE        write one JSON object per line per PSCI call/system event\n"
+	"      --kvm-device PATH    KVM device to open (default /dev/kvm)\n"
 	"  -v, --verbose            human-readable log on stderr (twice: every PSCI call)\n"
 	"  -h, --help               this text\n"
 	"\n"
@@ -188,6 +190,7 @@ enum {
 	OPT_SYSTEM_SUSPEND,
 	OPT_MAX_REBOOTS,
 	OPT_SMP,
+	OPT_KVM_DEVICE,
 };
 
 static const struct option long_opts[] = {
@@ -205,6 +208,7 @@ static const struct option long_opts[] = {
 	{ "max-reboots", required_argument, NULL, OPT_MAX_REBOOTS },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "system-suspend", no_argument, NULL, OPT_SYSTEM_SUSPEND },
+	{ "kvm-device", required_argument, NULL, OPT_KVM_DEVICE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -285,6 +289,9 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 			break;
 		case OPT_EVENTS:
 			o->events_path = optarg;
+			break;
+		case OPT_KVM_DEVICE:
+			kvm_device = optarg;
 			break;
 		case OPT_SYSTEM_SUSPEND:
 			o->system_suspend = true;
@@ -419,15 +426,16 @@ int main(int argc, char **argv)
 		return r;
 	vmm_verbose = o.verbose;
 
-	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	kvm_fd = open(kvm_device, O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0) {
-		vmm_log("cannot open /dev/kvm: %s (is this an arm64 host with KVM enabled, and may "
-			"this user use it?)", strerror(errno));
+		vmm_log("cannot open %s: %s (is this an arm64 host with KVM enabled, and may "
+			"this user use it?)", kvm_device, strerror(errno));
 		return VMM_EXIT_HOST;
 	}
 	r = ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
 	if (r != KVM_API_VERSION) {
-		vmm_log("/dev/kvm: KVM API version %d, expected %d", r, KVM_API_VERSION);
+		vmm_log("%s: not KVM (KVM_GET_API_VERSION gave %d, expected %d)", kvm_device, r,
+			KVM_API_VERSION);
 		return VMM_EXIT_HOST;
 	}
 	r = vm_host_check(kvm_fd, &o, &max_vcpus);
