@@ -104,9 +104,23 @@ tb_apt() {
 		"$@"
 }
 
+# tb_apt_lock: serialise apt work on the private state: engineers and make
+# jobs share build/testbed (apt itself runs with its locking off). Held until
+# the calling script exits.
+tb_apt_lock() {
+	[ -z "${TB_APT_LOCKED:-}" ] || return 0
+	mkdir -p "$TB_APT"
+	exec 7>"$TB_APT/.lock"
+	if ! flock -w 600 7; then
+		tb_die $TB_E_ARCHIVE "waited 600 s for $TB_APT/.lock (another fetch hung?)"
+	fi
+	TB_APT_LOCKED=1
+}
+
 # tb_apt_update [force]: refresh the private index when missing or stale.
 tb_apt_update() {
 	local stamp age out
+	tb_apt_lock
 	tb_apt_init
 	stamp=$TB_APT/lists/.updated
 	if [ "${1:-}" != force ] && [ -f "$stamp" ]; then
