@@ -119,8 +119,8 @@ void gt_tap_plan(unsigned int n)
 
 /*
  * One line per test:
- *   ok 12 - NAME [CLAUSE]            (# reason on the next line, if any)
- *   not ok 12 - NAME [CLAUSE]        followed by "# reason"
+ *   ok 12 - NAME [CLAUSE]            then "# pass: reason" if there is one
+ *   not ok 12 - NAME [CLAUSE]        then "# fail: reason"
  *   ok 13 - NAME [CLAUSE] # SKIP reason
  */
 void gt_tap_result(const struct gt_test *t, enum gt_verdict v)
@@ -132,12 +132,12 @@ void gt_tap_result(const struct gt_test *t, enum gt_verdict v)
 		n_pass++;
 		gt_printf("ok %u - %s [%s]", n, t->name, t->clause);
 		if (reason[0])
-			gt_note("%s", reason);
+			gt_note("pass: %s", reason);
 		break;
 	case GT_FAIL:
 		n_fail++;
 		gt_printf("not ok %u - %s [%s]", n, t->name, t->clause);
-		gt_note("%s", reason[0] ? reason : "failed");
+		gt_note("fail: %s", reason[0] ? reason : "no reason given");
 		break;
 	case GT_SKIP:
 		n_skip++;
