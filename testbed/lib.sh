@@ -299,7 +299,10 @@ tb_watch() {
 				return 0
 			fi
 		fi
-		if [ -n "$epat" ] && [ -z "$exit_seen" ] && grep -q "$epat" "$log" 2>/dev/null; then
+		# The exit marker is among the last lines when it comes: read only the
+		# tail, so long outputs cost nothing here.
+		if [ -n "$epat" ] && [ -z "$exit_seen" ] &&
+			tail -c 65536 "$log" 2>/dev/null | grep -q "$epat"; then
 			exit_seen=$el
 		fi
 		if [ -n "$exit_seen" ] && [ $((el - exit_seen)) -gt 15000 ]; then
