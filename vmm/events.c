@@ -79,7 +79,7 @@ static void emit(const char *fmt, ...)
 
 /* One PSCI/SMCCC call: its function, arguments, x0 result, where handled. */
 void events_call(uint32_t vcpu, uint32_t fid, const uint64_t args[3], uint64_t ret,
-		 const char *handled, const char *exit)
+		 const char *conduit, const char *handled, const char *exit)
 {
 	const char *name = vpsci_fn_name(fid);
 	char fn[24];
@@ -90,9 +90,9 @@ void events_call(uint32_t vcpu, uint32_t fid, const uint64_t args[3], uint64_t r
 	}
 	emit("{\"t\":%.6f,\"vcpu\":%" PRIu32 ",\"fn\":\"%s\",\"fid\":\"0x%08" PRIx32 "\","
 	     "\"args\":[\"0x%" PRIx64 "\",\"0x%" PRIx64 "\",\"0x%" PRIx64 "\"],"
-	     "\"ret\":\"0x%" PRIx64 "\",\"rc\":%d,\"handled\":\"%s\"%s%s%s}",
+	     "\"ret\":\"0x%" PRIx64 "\",\"rc\":%d,\"conduit\":\"%s\",\"handled\":\"%s\"%s%s%s}",
 	     events_now(), vcpu, name, fid, args[0], args[1], args[2], ret, (int32_t)ret,
-	     handled, exit ? ",\"exit\":\"" : "", exit ? exit : "", exit ? "\"" : "");
+	     conduit, handled, exit ? ",\"exit\":\"" : "", exit ? exit : "", exit ? "\"" : "");
 }
 
 /* A system event: extra is a pre-formatted ",\"key\":value" tail or NULL. */

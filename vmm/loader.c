@@ -92,13 +92,13 @@ int loader_load(struct vmm *vm)
 	if (kfd < 0)
 		return -1;
 	if (ksize < IMAGE_HDR_SIZE || pread(kfd, &h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
-		vmm_log("kernel '%s': not an arm64 Linux Image (%" PRIu64 " bytes, shorter than its header)",
-			o->kernel, ksize);
+		vmm_log("kernel '%s': not an arm64 Linux Image (%" PRIu64
+			" bytes, shorter than its header)", o->kernel, ksize);
 		goto out;
 	}
 	if (le32toh(h.magic) != IMAGE_MAGIC) {
-		vmm_log("kernel '%s': not an arm64 Linux Image (no \"ARM\\x64\" magic at offset 56)",
-			o->kernel);
+		vmm_log("kernel '%s': not an arm64 Linux Image (no \"ARM\\x64\" magic at "
+			"offset 56)", o->kernel);
 		goto out;
 	}
 	if (le64toh(h.flags) & IMAGE_FLAG_BE) {
@@ -123,8 +123,8 @@ int loader_load(struct vmm *vm)
 		if (ifd < 0)
 			goto out;
 		if (isize >= dtb_addr - VMM_RAM_BASE) {
-			vmm_log("initrd '%s' (%" PRIu64 " MiB) does not fit in %" PRIu64 " MiB of RAM",
-				o->initrd, isize >> 20, vm->ram_size >> 20);
+			vmm_log("initrd '%s' (%" PRIu64 " MiB) does not fit in %" PRIu64
+				" MiB of RAM", o->initrd, isize >> 20, vm->ram_size >> 20);
 			goto out;
 		}
 		initrd_start = (dtb_addr - isize) & ~(SZ_4K - 1);

@@ -52,8 +52,10 @@ static const char usage_text[] =
 	"\n"
 	"Exit status:\n"
 	"  0  the guest powered off (SYSTEM_OFF)\n"
-	"  1  usage or configuration error: bad option, bad image, too many vCPUs, too much RAM\n"
-	"  2  host or KVM error: no /dev/kvm, no SMCCC filter for --psci=user|hybrid, ioctl failure\n"
+	"  1  usage or configuration error: bad option, bad image, too many vCPUs,\n"
+	"     too much RAM\n"
+	"  2  host or KVM error: no /dev/kvm, no SMCCC filter for --psci=user|hybrid,\n"
+	"     a version KVM cannot pin, a failing ioctl\n"
 	"  3  the guest crashed, or an internal error\n"
 	"  4  the guest hibernated (SYSTEM_OFF2)\n"
 	"  5  the guest reset (SYSTEM_RESET/SYSTEM_RESET2) with --no-reboot or --max-reboots\n"
@@ -246,13 +248,13 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 		case 'c':
 		case OPT_SMP:
 			if (!parse_cpus(optarg, &o->cpus))
-				return usage_error("--cpus '%s': expected a vCPU count from 1 to %u",
-						   optarg, VPSCI_MAX_VCPUS);
+				return usage_error("--cpus '%s': expected a vCPU count from 1 "
+						   "to %u", optarg, VPSCI_MAX_VCPUS);
 			break;
 		case 'm':
 			if (!parse_mem(optarg, &o->mem_mib))
-				return usage_error("--mem '%s': expected a size in MiB (or with M/G)",
-						   optarg);
+				return usage_error("--mem '%s': expected a size in MiB (or "
+						   "with M/G)", optarg);
 			break;
 		case OPT_PSCI:
 			o->mode_set = true;
@@ -268,8 +270,8 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 			break;
 		case OPT_PSCI_VERSION:
 			if (!parse_version(optarg, &o->psci_version))
-				return usage_error("--psci-version '%s': expected 0.1, 0.2, 1.0, 1.1, "
-						   "1.2 or 1.3", optarg);
+				return usage_error("--psci-version '%s': expected 0.1, 0.2, "
+						   "1.0, 1.1, 1.2 or 1.3", optarg);
 			break;
 		case OPT_CONDUIT:
 			if (strcmp(optarg, "hvc") == 0)
@@ -463,9 +465,9 @@ int main(int argc, char **argv)
 			return finish(r);
 		}
 		snprintf(extra, sizeof(extra), ",\"boot\":%u,\"mode\":\"%s\",\"version\":\"%" PRIu32
-			 ".%" PRIu32 "\",\"cpus\":%u,\"gic\":%d", boot, psci_mode_name(vm->mode),
-			 VPSCI_VERSION_MAJOR(vm->psci_version), VPSCI_VERSION_MINOR(vm->psci_version),
-			 vm->nr_vcpus, vm->gic_version);
+			 ".%" PRIu32 "\",\"cpus\":%u,\"gic\":%d", boot,
+			 psci_mode_name(vm->mode), VPSCI_VERSION_MAJOR(vm->psci_version),
+			 VPSCI_VERSION_MINOR(vm->psci_version), vm->nr_vcpus, vm->gic_version);
 		events_note("BOOT", extra);
 		vmm_debug("boot %u: %u vCPUs, %" PRIu64 " MiB, vGICv%d, PSCI mode %s", boot,
 			  vm->nr_vcpus, o.mem_mib, vm->gic_version, psci_mode_name(vm->mode));

@@ -189,8 +189,8 @@ static int set_filter(struct vmm *vm, uint32_t base, uint32_t nr, uint8_t action
 	};
 
 	if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
-		vmm_log("KVM_SET_DEVICE_ATTR(SMCCC filter 0x%08" PRIx32 "+%" PRIu32 ", action %u): %s",
-			base, nr, action, strerror(errno));
+		vmm_log("KVM_SET_DEVICE_ATTR(SMCCC filter 0x%08" PRIx32 "+%" PRIu32
+			", action %u): %s", base, nr, action, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -518,12 +518,13 @@ int psci_handle_hypercall(struct vcpu *v, bool *park, bool *done)
 			vpsci_strerror(r));
 		return -1;
 	}
-	events_call(v->idx, fid, &call.x[1], res.x[0], "user", exit_name(res.exit));
+	events_call(v->idx, fid, &call.x[1], res.x[0],
+		    call.conduit == VPSCI_CONDUIT_SMC ? "smc" : "hvc", "user", exit_name(res.exit));
 	if (vmm_verbose > 1 || (vmm_verbose && res.exit != VPSCI_EXIT_CONTINUE)) {
 		const char *name = vpsci_fn_name(fid);
 
-		vmm_debug("vcpu%" PRIu32 ": %s(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") = %d%s%s",
-			  v->idx, name ? name : "?", call.x[1], call.x[2], call.x[3],
+		vmm_debug("vcpu%" PRIu32 ": %s(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64
+			  ") = %d%s%s", v->idx, name ? name : "?", call.x[1], call.x[2], call.x[3],
 			  (int32_t)res.x[0], res.exit ? " -> " : "",
 			  res.exit ? exit_name(res.exit) : "");
 	}
@@ -616,8 +617,9 @@ int psci_handle_system_event(struct vcpu *v, bool *done)
 		if (flags & KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2) {
 			vcpu_get_reg(v, VMM_REG_X(1), &x1);
 			vcpu_get_reg(v, VMM_REG_X(2), &x2);
-			snprintf(extra, sizeof(extra), ",\"type\":\"0x%" PRIx64 "\",\"cookie\":\"0x%"
-				 PRIx64 "\"", x1 & 0xffffffffu, x2);
+			snprintf(extra, sizeof(extra),
+				 ",\"type\":\"0x%" PRIx64 "\",\"cookie\":\"0x%" PRIx64 "\"",
+				 x1 & 0xffffffffu, x2);
 			events_system("SYSTEM_RESET2", v->idx, "kernel", extra);
 			vmm_log("SYSTEM_RESET2 (type 0x%" PRIx64 ", cookie 0x%" PRIx64
 				") from vcpu%" PRIu32 "%s", x1 & 0xffffffffu, x2, v->idx,

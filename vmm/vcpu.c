@@ -208,7 +208,8 @@ static void *vcpu_thread(void *arg)
 			break;
 		case KVM_EXIT_FAIL_ENTRY:
 			vmm_log("vcpu%" PRIu32 ": KVM_EXIT_FAIL_ENTRY, reason 0x%llx", v->idx,
-				(unsigned long long)v->run->fail_entry.hardware_entry_failure_reason);
+				(unsigned long long)
+				v->run->fail_entry.hardware_entry_failure_reason);
 			vm_finish(vm, VMM_OUT_CRASH);
 			done = true;
 			break;

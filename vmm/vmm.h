@@ -184,7 +184,7 @@ int events_open(const char *path);
 void events_close(void);
 double events_now(void);
 void events_call(uint32_t vcpu, uint32_t fid, const uint64_t args[3], uint64_t ret,
-		 const char *handled, const char *exit);
+		 const char *conduit, const char *handled, const char *exit);
 void events_system(const char *event, uint32_t vcpu, const char *handled, const char *extra);
 void events_note(const char *event, const char *extra);
 

@@ -4,7 +4,7 @@
 # vpsci-run integration tests. Runs INSIDE the testbed (arm64 Linux with
 # /dev/kvm), many vpsci-run invocations in one testbed boot:
 #
-#   sh vmm-tests.sh quick|full|demo [GUEST_KERNEL]
+#   sh vmm-tests.sh quick|full|demo|only [GUEST_KERNEL]
 #
 # quick: a representative subset (make check); full: every PSCI mode with 1,
 # 2 and 4 vCPUs plus reboot, hotplug and input in each mode (make
@@ -267,6 +267,59 @@ t_suspend() {
 	fi
 }
 
+# Aim: --psci-version pins the guest-visible version in every mode and
+# --conduit picks HVC or SMC (DEN0022 5.1.1, the DT /psci node); the guest
+# kernel reports the version it found and brings both CPUs up. PSCI 0.1 has
+# no SYSTEM_OFF: that guest is stopped with SIGTERM (status 6).
+t_version() {
+	mode=$1
+	ver=$2
+	conduit=${3:-hvc}
+	name=version-$mode-$ver-$conduit
+	log=$OUT/$name.log
+	ev=$OUT/$name.ev
+	rm -f "$log" "$ev"
+	vpsci-run --events "$ev" --psci="$mode" --psci-version="$ver" --conduit="$conduit" \
+		-k "$K" -i "$I" -c 2 -m "$MEM" \
+		-p "console=ttyAMA0 quiet panic=-1 vpsci.script=psci-info" </dev/null >"$log" 2>&1 &
+	pid=$!
+	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
+	watchdog=$!
+	want_st=0
+	if [ "$ver" = 0.1 ]; then
+		want_st=6
+		i=0
+		while [ $i -lt 400 ] && ! grep -q "vpsci-guest-exit=" "$log"; do
+			sleep 0.5
+			i=$((i + 1))
+		done
+		sleep 2
+		kill -TERM "$pid" 2>/dev/null
+	fi
+	wait "$pid"
+	st=$?
+	kill "$watchdog" 2>/dev/null
+	if [ "$ver" = 0.1 ]; then
+		seen=$(grep -c "Using PSCI v0.1 Function IDs from DT" "$log")
+	else
+		seen=$(grep -c "PSCIv$ver detected in firmware" "$log")
+	fi
+	calls=$(count "$ev" "\"conduit\":\"$conduit\"")
+	online=$(grep -c "vpsci-cpus-online=0-1" "$log")
+	why=
+	[ "$st" = "$want_st" ] || why="status $st (want $want_st)"
+	[ "$seen" -ge 1 ] || why="$why; guest did not report PSCI $ver"
+	[ "$online" = 1 ] || why="$why; CPUs 0-1 not online"
+	[ "$mode" = kernel ] || [ "$calls" -ge 1 ] || why="$why; no call over $conduit in userspace"
+	if [ -z "$why" ]; then
+		ok "$name: guest found PSCI $ver over $conduit, 2 CPUs online, status $st"
+	else
+		ko "$name: $why"
+		grep "vpsci-dmesg" "$log" | head -5 | sed 's/^/    /'
+		show_failure "$name"
+	fi
+}
+
 # expect_err NAME STATUS MESSAGE-PART ARGS...: vpsci-run fails cleanly.
 expect_err() {
 	name=$1
@@ -345,6 +398,7 @@ quick)
 	t_hotplug user 2
 	t_input user
 	t_suspend
+	t_version user 1.0 smc
 	;;
 full)
 	for mode in user hybrid kernel; do
@@ -357,6 +411,15 @@ full)
 	done
 	t_hotplug user 4
 	t_suspend
+	for v in 0.1 0.2 1.0 1.1 1.3; do
+		t_version user "$v"
+	done
+	t_version user 1.3 smc
+	t_version hybrid 1.0
+	t_version hybrid 1.3 smc
+	t_version kernel 0.1
+	t_version kernel 1.0
+	t_version kernel 1.0 smc
 	t_input user
 	t_input kernel
 	# The newest guest kernel too, in each mode.
@@ -370,11 +433,12 @@ demo)
 	demo
 	exit $?
 	;;
-suspend)
-	t_suspend
+only)
+	# Debugging: ONLY='t_version user 1.0 smc; t_boot kernel 4' sh vmm-tests.sh only
+	eval "${ONLY:?set ONLY to the test calls to run}"
 	;;
 *)
-	echo "usage: vmm-tests.sh quick|full|demo [6.12|7]" >&2
+	echo "usage: vmm-tests.sh quick|full|demo|only [6.12|7]" >&2
 	exit 2
 	;;
 esac
