@@ -67,6 +67,10 @@ guest check-guest check-guest-full conformance bench-guest:
 endif
 
 ifeq ($(HAVE_CROSS),1)
+CHECK_TARGETS += check-guest
+CHECK_FULL_TARGETS += check-guest-full
+BENCH_TARGETS += bench-guest
+
 # make check: QEMU's PSCI over HVC (seconds) and vpsci-run user mode on the
 # 6.12 testbed kernel; any vpsci failure or unexplained QEMU failure fails.
 check-guest: guest
