@@ -66,12 +66,13 @@ check-vmm: $(VMM_BIN)
 # host kernels (Linux 6.12 and 7.x).
 check-vmm-full: $(VMM_BIN)
 	@set -e; for k in 6.12 7; do \
-		$(VMM_TESTBED_RUN) --host-kernel $$k --timeout 1800 -- \
+		$(VMM_TESTBED_RUN) --host-kernel $$k --timeout 2700 -- \
 			sh vmm-tests/vmm-tests.sh full; done
 
 # make demo: a Linux guest's PSCI lifecycle, then a summary of its events.
 demo-vmm: $(VMM_BIN)
 	@$(VMM_TESTBED_RUN) --timeout 600 -- sh vmm-tests/vmm-tests.sh demo
 
+CHECK_TARGETS += check-vmm
 CHECK_FULL_TARGETS += check-vmm-full
 DEMO_TARGET := demo-vmm
