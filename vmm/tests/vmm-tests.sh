@@ -365,19 +365,23 @@ t_summary_events() {
 }
 
 demo() {
-	echo "==== vpsci-run demo: Linux $gk guest, 2 vCPUs, PSCI in userspace (libvpsci)"
-	echo "==== the guest boots, brings CPU 1 up with CPU_ON, takes it down and up"
-	echo "==== 3 times (CPU_OFF/CPU_ON), then powers off (SYSTEM_OFF)."
+	echo "==== vpsci-run demo: Debian's Linux $gk as a guest with 2 vCPUs, its PSCI"
+	echo "==== firmware answered in userspace by libvpsci. The guest boots (its console"
+	echo "==== follows), brings CPU 1 up with CPU_ON, takes it down and up 3 times"
+	echo "==== (CPU_OFF / CPU_ON), then powers off (SYSTEM_OFF) and vpsci-run exits."
 	echo "\$ vpsci-run -k $K -i $I -c 2 -m $MEM --events /tmp/demo.ev \\"
-	echo "      -p 'console=ttyAMA0 vpsci.script=hotplug vpsci.cycles=3'"
+	echo "      -p 'console=ttyAMA0 loglevel=6 vpsci.script=hotplug vpsci.cycles=3'"
 	vpsci-run -k "$K" -i "$I" -c 2 -m "$MEM" --events /tmp/demo.ev \
-		-p "console=ttyAMA0 quiet vpsci.script=hotplug vpsci.cycles=3" </dev/null
+		-p "console=ttyAMA0 loglevel=6 vpsci.script=hotplug vpsci.cycles=3" </dev/null
 	st=$?
 	echo "==== vpsci-run exited with status $st (0 = the guest powered off)"
 	cp /tmp/demo.ev "$OUT/demo.ev"
 	t_summary_events demo
-	echo "==== first PSCI calls, as JSON lines (--events):"
-	grep '"fn"' /tmp/demo.ev | head -8 | sed 's/^/    /'
+	echo "==== the PSCI calls and events as JSON lines (--events), first and last:"
+	grep '"fn"' /tmp/demo.ev | head -3 | sed 's/^/    /'
+	grep '"fn":"CPU_ON"' /tmp/demo.ev | head -1 | sed 's/^/    /'
+	echo "    ..."
+	tail -3 /tmp/demo.ev | sed 's/^/    /'
 	[ "$st" = 0 ]
 }
 
