@@ -15,9 +15,9 @@
 /*
  * Power state of one vCPU, as stored in its atomic state word. The first four
  * are the committed states a guest can observe (DEN0022 5.7: ON, OFF; a
- * suspended CPU is ON for AFFINITY_INFO). The last two are transient claims
- * held by exactly one thread for a bounded time; every reader that meets one
- * waits until it resolves, so no caller ever observes a half-done transition.
+ * suspended CPU is ON for AFFINITY_INFO). The last is a transient claim held
+ * by exactly one thread for a bounded time; every reader that meets it waits
+ * until it resolves, so no caller ever observes a half-done transition.
  * See docs/design.md, "Locking".
  */
 enum vcpu_pstate {
@@ -26,7 +26,6 @@ enum vcpu_pstate {
 	PS_SUSPENDED = 2,	/* CPU_SUSPEND accepted, not yet woken */
 	PS_SYS_SUSPENDED = 3,	/* the SYSTEM_SUSPEND caller */
 	PS_ON_CLAIMED = 4,	/* CPU_ON in progress: OFF -> ON or back to OFF */
-	PS_HELD = 5,		/* kept OFF while a SYSTEM_SUSPEND checks the others */
 };
 
 /* VM-wide state, in vm->sys. */
@@ -129,7 +128,7 @@ int32_t psci_system_suspend(struct vpsci_vm *vm, uint32_t caller, const struct p
 
 static inline bool pstate_transient(uint32_t s)
 {
-	return s == PS_ON_CLAIMED || s == PS_HELD;
+	return s == PS_ON_CLAIMED;
 }
 
 /* ON for AFFINITY_INFO: running or in any suspend (DEN0022 5.7.2). */

@@ -120,66 +120,47 @@ int32_t psci_system_off2(struct vpsci_vm *vm, uint32_t caller, const struct psci
 	return system_event(vm, caller, &ev, res);
 }
 
-/* Undo the holds SYSTEM_SUSPEND took on vCPUs [0, upto). */
-static void release_holds(struct vpsci_vm *vm, uint32_t caller, uint32_t upto)
-{
-	uint32_t i;
-
-	for (i = 0; i < upto; i++)
-		if (i != caller)
-			atomic_store(&vm->vcpus[i].state, PS_OFF);
-}
-
 /*
  * DEN0022 5.19: DENIED unless every other CPU is OFF (checked first, as
  * TF-A does), INVALID_ADDRESS for a bad entry point. "Every other CPU is
- * OFF" must stay true until the caller is suspended, so the other vCPUs are
- * held (OFF -> HELD) while we decide; a CPU_ON meeting a held target waits.
+ * OFF" must stay true until the caller is suspended. Claiming the VM
+ * (sys: RUNNING -> CLAIMED) is enough for that: a CPU_ON that claims its
+ * target after our claim sees it and lets go; one that claimed before is
+ * waited out by vcpu_wait_stable() and then seen ON. The Promela model
+ * (model/vpsci.pml) checks this.
  */
 int32_t psci_system_suspend(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			    struct vpsci_result *res)
 {
 	struct vpsci_system_event ev = { .type = VPSCI_EVENT_SUSPEND };
 	uint32_t i, s;
-	int32_t ret;
+	int32_t ret = VPSCI_RET_DENIED;
 
 	/* Another CPU is making a system call: it is on, so we are denied. */
 	s = SYS_RUNNING;
 	if (!atomic_compare_exchange_strong(&vm->sys, &s, SYS_CLAIMED))
 		return VPSCI_RET_DENIED;
 
-	for (i = 0; i < vm->nr_vcpus; i++) {
-		if (i == caller)
-			continue;
-		do {
-			s = vcpu_wait_stable(vm, i);
-			if (s != PS_OFF) {
-				ret = VPSCI_RET_DENIED;
-				goto release;
-			}
-		} while (!atomic_compare_exchange_strong(&vm->vcpus[i].state, &s, PS_HELD));
-	}
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (i != caller && vcpu_wait_stable(vm, i) != PS_OFF)
+			goto fail;
 
 	if (!entry_decode(vm, args, args->a1, args->a2, &ev.entry)) {
 		ret = VPSCI_RET_INVALID_ADDRESS;
-		goto release;
+		goto fail;
 	}
 	s = PS_ON;
-	if (!atomic_compare_exchange_strong(&vm->vcpus[caller].state, &s, PS_SYS_SUSPENDED)) {
-		ret = VPSCI_RET_DENIED;
-		goto release;
-	}
+	if (!atomic_compare_exchange_strong(&vm->vcpus[caller].state, &s, PS_SYS_SUSPENDED))
+		goto fail;
 
 	ev.caller = caller;
 	vm->event = ev;
 	atomic_store(&vm->sys, SYS_SUSPENDED);
-	release_holds(vm, caller, vm->nr_vcpus);
 	vm->ops->system_event(vm->opaque, &vm->event);
 	res->exit = VPSCI_EXIT_SYSTEM_EVENT;
 	return VPSCI_RET_INTERNAL_FAILURE;
 
-release:
-	release_holds(vm, caller, i);
+fail:
 	atomic_store(&vm->sys, SYS_RUNNING);
 	return ret;
 }
