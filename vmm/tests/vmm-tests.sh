@@ -4,7 +4,7 @@
 # vpsci-run integration tests. Runs INSIDE the testbed (arm64 Linux with
 # /dev/kvm), many vpsci-run invocations in one testbed boot:
 #
-#   sh vmm-tests.sh quick|full|demo|only [GUEST_KERNEL]
+#   sh vmm-tests.sh quick|full|boots|demo|only [GUEST_KERNEL]
 #
 # quick: a representative subset (make check); full: every PSCI mode with 1,
 # 2 and 4 vCPUs plus reboot, hotplug and input in each mode (make
@@ -437,12 +437,20 @@ demo)
 	demo
 	exit $?
 	;;
+boots)
+	# Boot-to-init times only: every mode with 1, 2 and 4 vCPUs.
+	for mode in user hybrid kernel; do
+		for n in 1 2 4; do
+			t_boot "$mode" "$n"
+		done
+	done
+	;;
 only)
 	# Debugging: ONLY='t_version user 1.0 smc; t_boot kernel 4' sh vmm-tests.sh only
 	eval "${ONLY:?set ONLY to the test calls to run}"
 	;;
 *)
-	echo "usage: vmm-tests.sh quick|full|demo|only [6.12|7]" >&2
+	echo "usage: vmm-tests.sh quick|full|boots|demo|only [6.12|7]" >&2
 	exit 2
 	;;
 esac
