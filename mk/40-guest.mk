@@ -73,20 +73,21 @@ BENCH_TARGETS += bench-guest
 
 # make check: QEMU's PSCI over HVC (seconds) and vpsci-run user mode on the
 # 6.12 testbed kernel; any vpsci failure or unexplained QEMU failure fails.
-check-guest: guest
-	scripts/conformance-check qemu-hvc vpsci-6.12
+check-guest: guest $(VMM_BIN)
+	BUILD=$(BUILD) scripts/conformance-check qemu-hvc vpsci-6.12
 
 # make check-full: vpsci-run user mode on both testbed kernels.
-check-guest-full: guest
-	scripts/conformance-check --out $(BUILD)/check-guest-full vpsci-6.12 vpsci-7
+check-guest-full: guest $(VMM_BIN)
+	BUILD=$(BUILD) scripts/conformance-check --out $(BUILD)/check-guest-full vpsci-6.12 vpsci-7
 
 # Every implementation, then docs/conformance.md.
-conformance: guest
-	scripts/conformance-run qemu-hvc qemu-smc vpsci-6.12 vpsci-7
-	scripts/conformance-report
+conformance: guest $(VMM_BIN)
+	BUILD=$(BUILD) scripts/conformance-run qemu-hvc qemu-smc vpsci-6.12 vpsci-7
+	BUILD=$(BUILD) scripts/conformance-report
 
 # Benchmarks of every implementation, then docs/performance.md with its plot.
-bench-guest: guest
-	scripts/conformance-run --bench --out $(BUILD)/bench-guest qemu-hvc qemu-smc vpsci-6.12 vpsci-7
-	scripts/performance-report --in $(BUILD)/bench-guest
+bench-guest: guest $(VMM_BIN)
+	BUILD=$(BUILD) scripts/conformance-run --bench --out $(BUILD)/bench-guest \
+		qemu-hvc qemu-smc vpsci-6.12 vpsci-7
+	BUILD=$(BUILD) scripts/performance-report --in $(BUILD)/bench-guest
 endif
