@@ -59,12 +59,16 @@ endif
 VMM_TESTBED_RUN = BUILD=$(BUILD) testbed/run --add vmm/tests:vmm-tests
 
 # make check: a representative subset on the default (6.12) host kernel.
+# The conformance guest (mk/40-guest.mk) serves as the bare-metal image; the
+# test SKIPs when it cannot be built.
 check-vmm: $(VMM_BIN)
+	-@$(MAKE) --no-print-directory guest >/dev/null 2>&1
 	@$(VMM_TESTBED_RUN) --timeout 900 -- sh vmm-tests/vmm-tests.sh quick
 
 # make check-full: every mode x 1/2/4 vCPUs, reboot, hotplug, input, on both
 # host kernels (Linux 6.12 and 7.x).
 check-vmm-full: $(VMM_BIN)
+	-@$(MAKE) --no-print-directory guest >/dev/null 2>&1
 	@set -e; for k in 6.12 7; do \
 		$(VMM_TESTBED_RUN) --host-kernel $$k --timeout 2700 -- \
 			sh vmm-tests/vmm-tests.sh full; done
@@ -73,6 +77,13 @@ check-vmm-full: $(VMM_BIN)
 demo-vmm: $(VMM_BIN)
 	@$(VMM_TESTBED_RUN) --timeout 600 -- sh vmm-tests/vmm-tests.sh demo
 
+# make bench: boot-to-init times, every mode with 1, 2 and 4 vCPUs.
+.PHONY: bench-vmm
+bench-vmm: $(VMM_BIN)
+	@$(VMM_TESTBED_RUN) --timeout 1800 -- sh vmm-tests/vmm-tests.sh boots | \
+		sed -n 's/^bench \([^ ]*\) \([0-9.]*\) s$$/bench \1 \2 s/p'
+
 CHECK_TARGETS += check-vmm
+BENCH_TARGETS += bench-vmm
 CHECK_FULL_TARGETS += check-vmm-full
 DEMO_TARGET := demo-vmm

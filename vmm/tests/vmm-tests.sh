@@ -320,6 +320,28 @@ t_version() {
 	fi
 }
 
+# Aim: a bare-metal image in Linux Image format (the conformance guest,
+# entered with x0 = DTB) boots with N vCPUs, up to KVM's maximum (past 123
+# vCPUs the GICv3 redistributors take virt's second region), reads the DT,
+# and powers off with status 0.
+t_baremetal() {
+	n=$1
+	img=/testbed/guest/psci-guest.Image
+	name=baremetal-${n}cpu
+	if [ ! -f "$img" ]; then
+		skip=$((skip + 1))
+		echo "SKIP $name: no $img (make guest)"
+		return
+	fi
+	run_vm "$name" "conformance suite" -k "$img" -c "$n" -m "$MEM" -p "psci.sel=list"
+	if [ "$st" = 0 ] && grep -q "^# entered at EL1; $n CPUs in the DT" "$OUT/$name.log"; then
+		ok "$name: bare-metal Image saw $n CPUs in the DT, SYSTEM_OFF -> 0 (run $elapsed s)"
+	else
+		ko "$name: status $st, $(grep -o "$n CPUs in the DT" "$OUT/$name.log" | head -1)"
+		show_failure "$name"
+	fi
+}
+
 # expect_err NAME STATUS MESSAGE-PART ARGS...: vpsci-run fails cleanly.
 expect_err() {
 	name=$1
@@ -403,6 +425,7 @@ quick)
 	t_input user
 	t_suspend
 	t_version user 1.0 smc
+	t_baremetal 2
 	;;
 full)
 	for mode in user hybrid kernel; do
@@ -414,6 +437,8 @@ full)
 		t_hotplug "$mode" 2
 	done
 	t_hotplug user 4
+	t_baremetal 2
+	t_baremetal 512
 	t_suspend
 	for v in 0.1 0.2 1.0 1.1 1.3; do
 		t_version user "$v"
