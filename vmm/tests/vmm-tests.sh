@@ -449,6 +449,13 @@ full)
 	t_version kernel 0.1
 	t_version kernel 1.0
 	t_version kernel 1.0 smc
+	# KVM offers PSCI 1.3 in-kernel from Linux 6.13 (SYSTEM_OFF2); 6.12 stops at 1.1.
+	if [ "$H" = 6.12 ]; then
+		expect_err kernel-1.3-on-6.12 2 "cannot offer it" --psci=kernel --psci-version=1.3 \
+			-k "$K" -i "$I" -m "$MEM"
+	else
+		t_version kernel 1.3
+	fi
 	t_input user
 	t_input kernel
 	# The newest guest kernel too, in each mode.
