@@ -11,7 +11,8 @@
  *                     SYSTEM_RESET2(WARM_RESET), SYSTEM_OFF,
  *                     SYSTEM_OFF2(HIBERNATE_OFF), SYSTEM_OFF2(0)); the
  *                     runner judges how the VM ended
- *   psci.only=TEXT    run only tests whose name contains TEXT (others SKIP)
+ *   psci.only=TEXT    run only tests whose name contains TEXT (one word:
+ *                     bootargs split at spaces; the others SKIP)
  *   psci.nullcall=ID  a VMM's null forwarded call, benchmarked as baseline
  */
 #include <libfdt.h>

@@ -89,3 +89,9 @@ uint64_t gt_mpidr_absent(void)
 			return cand[i];
 	return VPSCI_MPIDR_AFFINITY(0xfc, 0xfc, 0xfc, 0xfc);
 }
+
+int64_t gt_bad_address_ret(void)
+{
+	return gt_psci_version >= VPSCI_VERSION_1_0 ? VPSCI_RET_INVALID_ADDRESS
+						    : VPSCI_RET_INVALID_PARAMETERS;
+}

@@ -130,9 +130,9 @@ static enum gt_verdict t_susp_bad_entry(uintptr_t arg)
 	if (why)
 		return gt_skip("%s", why);
 	r = suspend(VPSCI_FN64(VPSCI_FN_CPU_SUSPEND), gt_ps_powerdown(), bad, SUSP_CTX);
-	if (r != VPSCI_RET_INVALID_ADDRESS)
-		return gt_fail("power-down with entry 0x%lx outside RAM = %ld (%s)", bad, r,
-			       gt_ret_name(r));
+	if (r != gt_bad_address_ret())
+		return gt_fail("power-down with entry 0x%lx outside RAM = %ld (%s), expected %s",
+			       bad, r, gt_ret_name(r), gt_ret_name(gt_bad_address_ret()));
 	return GT_PASS;
 }
 

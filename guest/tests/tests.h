@@ -56,5 +56,7 @@ uint64_t gt_entry_addr(const char *label);
 unsigned int gt_up_to(unsigned int *cpus, unsigned int max);	/* bring up to max up */
 void gt_down_all(const unsigned int *cpus, unsigned int n);
 uint64_t gt_mpidr_absent(void);		/* an MPIDR no CPU has */
+/* DEN0022 5.2.2: INVALID_ADDRESS exists from 1.0; 0.2 says INVALID_PARAMETERS. */
+int64_t gt_bad_address_ret(void);
 
 #endif /* GT_TESTS_H */
