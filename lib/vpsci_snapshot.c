@@ -199,7 +199,7 @@ VPSCI_EXPORT int vpsci_snapshot(const struct vpsci_vm *vm, void *buf, size_t siz
 		put64(p + off + 8, vm->mem[i].size);
 	}
 	for (i = 0; i < vm->nr_reset2; i++)
-		put32(p + off + 4 * i, vm->reset2_types[i]);
+		put32(p + off + 4 * (size_t)i, vm->reset2_types[i]);
 	off += reset2_bytes(vm->nr_reset2);
 
 	for (i = 0; i < vm->nr_vcpus; i++, off += SNAP_VCPU_SIZE) {
@@ -300,7 +300,7 @@ static int snap_parse(const uint8_t *p, size_t size, struct snap_view *v)
 
 	if (size < SNAP_HDR_SIZE)
 		return VPSCI_E_SNAP_TRUNCATED;
-	if (memcmp(p + OFF_MAGIC, SNAP_MAGIC, 8))
+	if (memcmp(p + OFF_MAGIC, SNAP_MAGIC, 8) != 0)
 		return VPSCI_E_SNAP_MAGIC;
 	if (get16(p + OFF_FORMAT) != SNAP_FORMAT)
 		return VPSCI_E_SNAP_VERSION;
@@ -342,7 +342,7 @@ static int snap_parse(const uint8_t *p, size_t size, struct snap_view *v)
 		v->mem[i].size = get64(p + off + 8);
 	}
 	for (i = 0; i < nr_reset2; i++)
-		v->reset2[i] = get32(p + off + 4 * i);
+		v->reset2[i] = get32(p + off + 4 * (size_t)i);
 	for (i = nr_reset2 * 4; i < reset2_bytes(nr_reset2); i++)
 		if (p[off + i])
 			return VPSCI_E_SNAP_CORRUPT;

@@ -85,11 +85,10 @@ int32_t psci_system_reset2(struct vpsci_vm *vm, uint32_t caller, const struct ps
 {
 	struct vpsci_system_event ev = { .type = VPSCI_EVENT_RESET2 };
 	uint32_t type = (uint32_t)args->a1;	/* reset_type is a 32-bit parameter */
-	uint32_t i;
 	bool known = false;
 
 	if (type & VPSCI_RESET2_VENDOR) {
-		for (i = 0; i < vm->nr_reset2; i++)
+		for (uint32_t i = 0; i < vm->nr_reset2; i++)
 			known |= vm->reset2_types[i] == type;
 	} else {
 		known = type == VPSCI_RESET2_WARM_RESET;

@@ -2,7 +2,8 @@
 # Model checking of the vCPU state machine with spin (model/vpsci.pml):
 # safety assertions and invalid end states (deadlock), exhaustive search.
 #   make check-model        3 vCPUs, 2 calls each (make check)
-#   make check-model-full   4 vCPUs x 2 calls and 3 vCPUs x 3 calls (make check-full)
+#   make check-model-full   3 vCPUs x 3 calls (make check-full); 4 vCPUs x 2 calls does
+#                           not fit in 24 GiB exhaustively (over 10 GiB and rising when stopped)
 
 MODEL_DIR := $(BUILD)/model
 
@@ -23,7 +24,6 @@ check-model:
 	$(call spin_check,3,2)
 
 check-model-full:
-	$(call spin_check,4,2)
 	$(call spin_check,3,3)
 
 CHECK_TARGETS += check-model
