@@ -78,8 +78,9 @@ static enum gt_verdict t_features_unallocated(uintptr_t arg)
 }
 
 /*
- * A function PSCI_FEATURES calls NOT_SUPPORTED must answer NOT_SUPPORTED when
- * called. Only calls that cannot change the power state are tried.
+ * A function PSCI_FEATURES calls NOT_SUPPORTED (under 0.2: a function newer
+ * than 0.2) must answer NOT_SUPPORTED when called. Only calls that cannot
+ * change the power state are tried.
  */
 static enum gt_verdict t_features_consistent(uintptr_t arg)
 {
@@ -87,16 +88,16 @@ static enum gt_verdict t_features_consistent(uintptr_t arg)
 		VPSCI_FN_MIGRATE_INFO_UP_CPU, VPSCI_FN_NODE_HW_STATE,
 		VPSCI_FN_PSCI_STAT_RESIDENCY, VPSCI_FN_PSCI_STAT_COUNT,
 		VPSCI_FN_MEM_PROTECT_CHECK_RANGE, VPSCI_FN_MIGRATE_INFO_TYPE,
+		VPSCI_FN_PSCI_FEATURES,
 	};
 	unsigned int i, tried = 0;
 
 	(void)arg;
-	if (gt_psci_version < VPSCI_VERSION_1_0)
-		return gt_skip("PSCI 0.2 has no PSCI_FEATURES");
 	for (i = 0; i < GT_ARRAY_SIZE(safe); i++) {
 		int64_t r;
 
-		if (gt_features(VPSCI_FN32(safe[i])) != VPSCI_RET_NOT_SUPPORTED)
+		/* under 0.2: the 0.2 function set (gt_feature_value) */
+		if (gt_feature_value(safe[i]) != VPSCI_RET_NOT_SUPPORTED)
 			continue;
 		tried++;
 		r = gt_psci(VPSCI_FN32(safe[i]), gt_boot.mpidr[gt_boot_cpu], 0, 0);
