@@ -17,6 +17,7 @@ set -u
 
 what=${1:-quick}
 gk=${2:-6.12}
+gk0=$gk
 K=/testbed/kernels/vmlinuz-$gk
 I=/testbed/kernels/initrd.img
 H=${TESTBED_HOST_KERNEL:-?}
@@ -486,6 +487,8 @@ only)
 	exit 2
 	;;
 esac
-echo "vmm-tests ($what, host $H, guest $gk): $pass passed, $fail failed, $skip skipped"
+guests=$gk0
+[ "$gk" = "$gk0" ] || guests="$gk0 and $gk"
+echo "vmm-tests ($what, host $H, guest $guests): $pass passed, $fail failed, $skip skipped"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
