@@ -33,3 +33,8 @@ else
 check-storm check-storm-full:
 	@echo "$@: error: $(CROSS_CC) not found; run 'make setup' first" >&2; exit 3
 endif
+
+ifeq ($(HAVE_CROSS),1)
+CHECK_TARGETS += check-storm
+CHECK_FULL_TARGETS += check-storm-full
+endif

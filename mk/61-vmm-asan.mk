@@ -58,3 +58,8 @@ else
 vpsci-run-asan check-vmm-asan:
 	@echo "$@: error: needs an x86_64 host with $(CROSS_CC) (run 'make setup')" >&2; exit 3
 endif
+
+# About 2 minutes (one testbed boot): part of make check.
+ifeq ($(HAVE_CROSS)$(HOST_ARCH),1x86_64)
+CHECK_TARGETS += check-vmm-asan
+endif
