@@ -109,7 +109,8 @@ static uint64_t rnd_arg(struct storm_cpu *s)
 	case 2:
 		return rnd_mpidr(s);
 	case 3:
-		return gt_plat.mem_base[0] + rnd_below(s, gt_plat.mem_size[0] ? gt_plat.mem_size[0] : 1);
+		return gt_plat.mem_base[0] +
+		       rnd_below(s, gt_plat.mem_size[0] ? gt_plat.mem_size[0] : 1);
 	case 4:
 		return (uint32_t)rnd(s);
 	case 5:
