@@ -391,7 +391,7 @@ static int cpu_suspend(struct vcpu *v, const struct vpsci_result *res)
 		v->suspended = true;
 		return 0;
 	}
-	/* No in-kernel suspend (pre-5.19): DEN0022 5.4.1 allows returning as standby. */
+	/* No in-kernel suspend (pre-5.19): DEN0022 5.3 allows returning as standby. */
 	vpsci_vcpu_wake(v->vm->psci, v->idx);
 	return write_result(v, res->x);
 }
