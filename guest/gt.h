@@ -144,7 +144,7 @@ void gt_note(const char *fmt, ...) GT_PRINTF(1, 2);	/* "# ..." diagnostic line *
 
 struct gt_test {
 	const char *name;	/* stable: the report keys rows on it */
-	const char *clause;	/* "DEN0022 5.6.2" */
+	const char *clause;	/* "DEN0022 5.5 CPU_ON" */
 	enum gt_verdict (*fn)(uintptr_t arg);
 	uintptr_t arg;
 };

@@ -49,9 +49,9 @@ static struct reset_marker *marker_page(void)
 }
 
 static const struct gt_test reset_tests[] = {
-	{ "SYSTEM_RESET restarts the system", "DEN0022 5.10 SYSTEM_RESET", NULL, 0 },
-	{ "SYSTEM_RESET2 WARM_RESET restarts the system", "DEN0022 5.11 SYSTEM_RESET2", NULL, 0 },
-	{ "SYSTEM_OFF powers the system off", "DEN0022 5.9 SYSTEM_OFF", NULL, 0 },
+	{ "SYSTEM_RESET restarts the system", "DEN0022 5.11 SYSTEM_RESET", NULL, 0 },
+	{ "SYSTEM_RESET2 WARM_RESET restarts the system", "DEN0022 5.12 SYSTEM_RESET2", NULL, 0 },
+	{ "SYSTEM_OFF powers the system off", "DEN0022 5.10 SYSTEM_OFF", NULL, 0 },
 	{ "SYSTEM_OFF2 HIBERNATE_OFF powers the system off for hibernation",
 	  "DEN0022F SYSTEM_OFF2", NULL, 0 },
 	{ "SYSTEM_OFF2 type 0 is accepted as HIBERNATE_OFF", "DEN0022F SYSTEM_OFF2", NULL, 0 },

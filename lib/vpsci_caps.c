@@ -32,7 +32,7 @@ struct psci_fn {
 
 /*
  * DEN0022 5.1. MIGRATE and MIGRATE_INFO_UP_CPU have no handler: with no
- * trusted OS (MIGRATE_INFO_TYPE = 2) they are NOT_SUPPORTED (5.8, 5.10).
+ * trusted OS (MIGRATE_INFO_TYPE = 2) they are NOT_SUPPORTED (5.7, 5.9).
  */
 static const struct psci_fn psci_fns[VPSCI_FN_COUNT] = {
 	[VPSCI_FN_PSCI_VERSION]		= { "PSCI_VERSION", VPSCI_VERSION_0_2, false, 0,
@@ -145,7 +145,7 @@ psci_handler_t caps_lookup(const struct vpsci_vm *vm, uint32_t fid, bool aarch32
 }
 
 /*
- * PSCI_FEATURES answer for fid (DEN0022 5.12): NOT_SUPPORTED unless the
+ * PSCI_FEATURES answer for fid (DEN0022 5.15): NOT_SUPPORTED unless the
  * function is in the table for this caller; then 0, except CPU_SUSPEND
  * (its flags) and SYSTEM_OFF2 (the supported off types).
  */
@@ -203,7 +203,7 @@ VPSCI_EXPORT const char *vpsci_fn_name(uint32_t fid)
 	return psci_fns[num].name;
 }
 
-/* DEN0022 5.1.1 */
+/* DEN0022 5.2 */
 static int32_t psci_version(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			    struct vpsci_result *res)
 {
@@ -213,7 +213,7 @@ static int32_t psci_version(struct vpsci_vm *vm, uint32_t caller, const struct p
 	return (int32_t)vm->version;
 }
 
-/* DEN0022 5.12; the queried ID is a 32-bit parameter. */
+/* DEN0022 5.15; the queried ID is a 32-bit parameter. */
 static int32_t psci_features(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			     struct vpsci_result *res)
 {
@@ -222,7 +222,7 @@ static int32_t psci_features(struct vpsci_vm *vm, uint32_t caller, const struct 
 	return caps_features(vm, (uint32_t)args->a1, args->aarch32);
 }
 
-/* DEN0022 5.9: no trusted OS, so nothing to migrate. */
+/* DEN0022 5.8: no trusted OS, so nothing to migrate. */
 static int32_t psci_migrate_info_type(struct vpsci_vm *vm, uint32_t caller,
 				      const struct psci_args *args, struct vpsci_result *res)
 {

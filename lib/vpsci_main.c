@@ -12,7 +12,7 @@
 #include "vpsci_private.h"
 
 /*
- * Error codes a dialect cannot express (DEN0022 5.2.2; 0.1 knows only
+ * Error codes a dialect cannot express (DEN0022 return codes; 0.1 knows only
  * SUCCESS, NOT_SUPPORTED, INVALID_PARAMETERS and DENIED; INVALID_ADDRESS came
  * with 1.0) become the closest code it has, as KVM does for 0.1.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * CPU_ON (DEN0022 5.6).
+ * CPU_ON (DEN0022 5.5).
  *
  * The caller claims the target (OFF -> ON_CLAIMED) with one compare-and-swap,
  * so of any number of racing CPU_ONs exactly one wins; the others wait for
@@ -21,7 +21,7 @@ int32_t psci_cpu_on(struct vpsci_vm *vm, uint32_t caller, const struct psci_args
 
 	(void)caller;
 	(void)res;
-	/* DEN0022 5.6.2: checks in TF-A's order: target, entry point, state. */
+	/* DEN0022 5.5: checks in TF-A's order: target, entry point, state. */
 	if (args->a1 & ~VPSCI_MPIDR_AFF_MASK)
 		return VPSCI_RET_INVALID_PARAMETERS;
 	idx = topology_find(vm, args->a1);

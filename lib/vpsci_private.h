@@ -14,7 +14,7 @@
 
 /*
  * Power state of one vCPU, as stored in its atomic state word. The first four
- * are the committed states a guest can observe (DEN0022 5.7: ON, OFF; a
+ * are the committed states a guest can observe (DEN0022 5.6: ON, OFF; a
  * suspended CPU is ON for AFFINITY_INFO). The last is a transient claim held
  * by exactly one thread for a bounded time; every reader that meets it waits
  * until it resolves, so no caller ever observes a half-done transition.
@@ -131,7 +131,7 @@ static inline bool pstate_transient(uint32_t s)
 	return s == PS_ON_CLAIMED;
 }
 
-/* ON for AFFINITY_INFO: running or in any suspend (DEN0022 5.7.2). */
+/* ON for AFFINITY_INFO: running or in any suspend (DEN0022 5.6). */
 static inline bool pstate_is_on(uint32_t s)
 {
 	return s == PS_ON || s == PS_SUSPENDED || s == PS_SYS_SUSPENDED;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * CPU_SUSPEND (DEN0022 5.4) in platform-coordinated mode with the original
+ * CPU_SUSPEND (DEN0022 5.3) in platform-coordinated mode with the original
  * power_state format (5.4.2.1), and the wake-up that ends it.
  */
 #include <string.h>
@@ -19,7 +19,7 @@ int32_t psci_cpu_suspend(struct vpsci_vm *vm, uint32_t caller, const struct psci
 	uint32_t s = PS_ON;
 	bool powerdown;
 
-	/* DEN0022 5.4.2.1: reserved bits must be zero. */
+	/* DEN0022 5.3, original format: reserved bits must be zero. */
 	if (ps & VPSCI_PS_RESERVED_MASK)
 		return VPSCI_RET_INVALID_PARAMETERS;
 	if (((ps >> VPSCI_PS_LEVEL_SHIFT) & VPSCI_PS_LEVEL_MASK) > MAX_POWER_LEVEL)
@@ -27,7 +27,7 @@ int32_t psci_cpu_suspend(struct vpsci_vm *vm, uint32_t caller, const struct psci
 
 	memset(&entry, 0, sizeof(entry));
 	powerdown = ps & VPSCI_PS_TYPE_POWERDOWN;
-	/* DEN0022 5.4.1: the entry point matters only if context is lost. */
+	/* DEN0022 5.3: the entry point matters only if context is lost. */
 	if (powerdown && !entry_decode(vm, args, args->a2, args->a3, &entry))
 		return VPSCI_RET_INVALID_ADDRESS;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * System-wide calls: SYSTEM_OFF (DEN0022 5.10), SYSTEM_RESET (5.11),
- * SYSTEM_RESET2 (5.18), SYSTEM_OFF2 (5.21) and SYSTEM_SUSPEND (5.19).
+ * SYSTEM_RESET2 (5.12), SYSTEM_OFF2 (DEN0022F) and SYSTEM_SUSPEND (5.19).
  *
  * Each reports a distinct event to the host through ops->system_event, after
  * every other vCPU that is not OFF has been stopped (Linux's
@@ -76,7 +76,7 @@ int32_t psci_system_reset(struct vpsci_vm *vm, uint32_t caller, const struct psc
 }
 
 /*
- * DEN0022 5.18: reset_type bit 31 clear is architectural, where only
+ * DEN0022 5.12: reset_type bit 31 clear is architectural, where only
  * WARM_RESET (0) is defined; bit 31 set is vendor-defined, and we accept the
  * vendor types the VMM declared. The cookie is passed on untouched.
  */
@@ -102,7 +102,7 @@ int32_t psci_system_reset2(struct vpsci_vm *vm, uint32_t caller, const struct ps
 }
 
 /*
- * DEN0022 5.21 (v1.3): HIBERNATE_OFF is the only type; type 0 is accepted as
+ * DEN0022F (v1.3): HIBERNATE_OFF is the only type; type 0 is accepted as
  * its alias because Linux guests send 0 (psci-facts §4). The cookie must be 0.
  */
 int32_t psci_system_off2(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,

@@ -59,7 +59,7 @@ int topology_find(const struct vpsci_vm *vm, uint64_t mpidr)
 }
 
 /*
- * AFFINITY_INFO(target_affinity, lowest_affinity_level), DEN0022 5.7:
+ * AFFINITY_INFO(target_affinity, lowest_affinity_level), DEN0022 5.6:
  * ON if any CPU of the affinity instance is on (a suspended CPU is on),
  * OFF if all are off. The transient CPU_ON claim is waited out rather than
  * reported as ON_PENDING: a CPU_ON is atomic as seen by other callers, as
@@ -88,6 +88,6 @@ int32_t psci_affinity_info(struct vpsci_vm *vm, uint32_t caller, const struct ps
 		if (pstate_is_on(vcpu_wait_stable(vm, idx)))
 			return VPSCI_AFF_ON;
 	}
-	/* DEN0022 5.7.1: no such affinity instance. */
+	/* DEN0022 5.6: no such affinity instance. */
 	return found ? VPSCI_AFF_OFF : VPSCI_RET_INVALID_PARAMETERS;
 }

@@ -227,7 +227,8 @@ static int pin_kvm_version(struct vmm *vm)
 {
 	struct vcpu *v0 = &vm->vcpus[0];
 	uint32_t want = vm->opts->psci_version;
-	uint64_t kvm_def;
+	struct kvm_one_reg reg;
+	uint64_t kvm_def, val;
 	char a[16], b[16];
 
 	if (kvm_psci_0_1(vm)) {
@@ -247,11 +248,15 @@ static int pin_kvm_version(struct vmm *vm)
 	vm->kvm_psci_version = want ? want : (uint32_t)kvm_def;
 	if (vm->kvm_psci_version == kvm_def)
 		return 0;
-	if (vcpu_set_reg(v0, VMM_REG_PSCI_VERSION, vm->kvm_psci_version) < 0) {
+	val = vm->kvm_psci_version;
+	reg.id = VMM_REG_PSCI_VERSION;
+	reg.addr = (uintptr_t)&val;
+	if (ioctl(v0->fd, KVM_SET_ONE_REG, &reg) < 0) {
 		version_str(vm->kvm_psci_version, a, sizeof(a));
 		version_str((uint32_t)kvm_def, b, sizeof(b));
 		vmm_log("--psci-version=%s: this host's in-kernel PSCI cannot offer it (it offers "
-			"up to %s); use --psci=user or another version", a, b);
+			"up to %s; KVM_SET_ONE_REG: %s); use --psci=user or another version", a,
+			b, strerror(errno));
 		return VMM_EXIT_HOST;
 	}
 	return 0;
@@ -386,7 +391,7 @@ static int cpu_suspend(struct vcpu *v, const struct vpsci_result *res)
 		v->suspended = true;
 		return 0;
 	}
-	/* No in-kernel suspend (pre-5.19): DEN0022 5.4.1 allows returning as standby. */
+	/* No in-kernel suspend (pre-5.19): DEN0022 5.3 allows returning as standby. */
 	vpsci_vcpu_wake(v->vm->psci, v->idx);
 	return write_result(v, res->x);
 }

@@ -100,7 +100,7 @@ int vcpu_create(struct vmm *vm, struct vcpu *v)
 
 /*
  * Start this (own) vCPU at a PSCI entry point from a clean architectural
- * state (DEN0022 6.4: CPU_ON and power-down wake-ups): re-issue
+ * state (DEN0022 5.5 CPU_ON, 5.3 power-down wake-ups): re-issue
  * KVM_ARM_VCPU_INIT without POWER_OFF (a full reset, state RUNNABLE), then
  * PC, x0 = context_id, EL1h with DAIF masked, the caller's endianness.
  */
@@ -171,7 +171,7 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 
-	/* Secondaries start off in user mode: wait for CPU_ON (DEN0022 5.6). */
+	/* Secondaries start off in user mode: wait for CPU_ON (DEN0022 5.5). */
 	if (vm->mode == VMM_PSCI_USER && v->idx != 0 && psci_wait_park(v) < 0)
 		goto out;
 

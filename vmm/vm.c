@@ -246,7 +246,7 @@ enum vmm_outcome vm_run(struct vmm *vm)
 	out = vm->outcome;
 	pthread_mutex_unlock(&vm->lock);
 
-	/* DEN0022 5.10: stop every vCPU before the event takes effect. */
+	/* DEN0022 5.10-5.12: stop every vCPU before the event takes effect. */
 	vcpu_stop_others(vm, NULL);
 	uart_detach();
 	return out;

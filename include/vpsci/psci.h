@@ -35,7 +35,7 @@
 /* SMCCC_VERSION value the engine reports: v1.1 (bits[30:16] major, [15:0] minor) */
 #define VPSCI_SMCCC_VERSION_1_1		0x10001u
 
-/* ---- PSCI function numbers (DEN0022 5.1, table 5.1) ------------------- */
+/* ---- PSCI function numbers (DEN0022 5.1, function prototypes) ------------------- */
 #define VPSCI_FN_PSCI_VERSION		0x00u
 #define VPSCI_FN_CPU_SUSPEND		0x01u
 #define VPSCI_FN_CPU_OFF		0x02u
@@ -70,7 +70,7 @@
 #define VPSCI_0_1_FN_CPU_ON		(VPSCI_0_1_FN_BASE + 2)
 #define VPSCI_0_1_FN_MIGRATE		(VPSCI_0_1_FN_BASE + 3)
 
-/* ---- PSCI versions: bits[31:16] major, bits[15:0] minor (DEN0022 5.1.1) - */
+/* ---- PSCI versions: bits[31:16] major, bits[15:0] minor (DEN0022 5.2) - */
 #define VPSCI_VERSION(maj, min)		(((uint32_t)(maj) << 16) | (uint32_t)(min))
 #define VPSCI_VERSION_MAJOR(v)		((uint32_t)(v) >> 16)
 #define VPSCI_VERSION_MINOR(v)		((uint32_t)(v) & 0xffffu)
@@ -81,7 +81,7 @@
 #define VPSCI_VERSION_1_2		VPSCI_VERSION(1, 2)
 #define VPSCI_VERSION_1_3		VPSCI_VERSION(1, 3)
 
-/* ---- Return codes (DEN0022 5.2.2), signed 32-bit, sign-extended in x0 -- */
+/* ---- Return codes (DEN0022 return codes), signed 32-bit, sign-extended in x0 -- */
 #define VPSCI_RET_SUCCESS		0
 #define VPSCI_RET_NOT_SUPPORTED		(-1)
 #define VPSCI_RET_INVALID_PARAMETERS	(-2)
@@ -93,17 +93,17 @@
 #define VPSCI_RET_DISABLED		(-8)	/* 0.2+ */
 #define VPSCI_RET_INVALID_ADDRESS	(-9)	/* 1.0+ */
 
-/* ---- AFFINITY_INFO results (DEN0022 5.7) ------------------------------ */
+/* ---- AFFINITY_INFO results (DEN0022 5.6) ------------------------------ */
 #define VPSCI_AFF_ON			0
 #define VPSCI_AFF_OFF			1
 #define VPSCI_AFF_ON_PENDING		2
 
-/* ---- NODE_HW_STATE results (DEN0022 5.15) ----------------------------- */
+/* ---- NODE_HW_STATE results (DEN0022 5.18) ----------------------------- */
 #define VPSCI_HW_ON			0
 #define VPSCI_HW_OFF			1
 #define VPSCI_HW_STANDBY		2
 
-/* ---- MIGRATE_INFO_TYPE results (DEN0022 5.9) -------------------------- */
+/* ---- MIGRATE_INFO_TYPE results (DEN0022 5.8) -------------------------- */
 #define VPSCI_TOS_UP_MIGRATE_CAPABLE	0
 #define VPSCI_TOS_UP_NOT_MIGRATE_CAPABLE 1
 #define VPSCI_TOS_NOT_PRESENT_MP	2
@@ -114,27 +114,27 @@
 	(((uint64_t)(aff3) << 32) | ((uint64_t)(aff2) << 16) |		\
 	 ((uint64_t)(aff1) << 8) | (uint64_t)(aff0))
 
-/* ---- CPU_SUSPEND power_state, original format (DEN0022 5.4.2.1) ------- */
+/* ---- CPU_SUSPEND power_state, original format (DEN0022 5.3) ------- */
 #define VPSCI_PS_STATE_ID_MASK		0x0000ffffu
 #define VPSCI_PS_TYPE_POWERDOWN		0x00010000u	/* bit 16 */
 #define VPSCI_PS_LEVEL_SHIFT		24
 #define VPSCI_PS_LEVEL_MASK		0x3u		/* bits 25:24 */
 #define VPSCI_PS_RESERVED_MASK		0xfcfe0000u
 
-/* Extended StateID format (DEN0022 5.4.2.2), PSCI_FEATURES(CPU_SUSPEND) bit 1 */
+/* Extended StateID format (DEN0022 5.3), PSCI_FEATURES(CPU_SUSPEND) bit 1 */
 #define VPSCI_PS_EXT_STATE_ID_MASK	0x0fffffffu
 #define VPSCI_PS_EXT_TYPE_POWERDOWN	0x40000000u	/* bit 30 */
 #define VPSCI_PS_EXT_RESERVED_MASK	0xb0000000u
 
-/* PSCI_FEATURES(CPU_SUSPEND) flags (DEN0022 5.12.2) */
+/* PSCI_FEATURES(CPU_SUSPEND) flags (DEN0022 5.15) */
 #define VPSCI_FEAT_SUSPEND_OSI		0x1u
 #define VPSCI_FEAT_SUSPEND_EXT_STATEID	0x2u
 
-/* ---- SYSTEM_RESET2 (DEN0022 5.18) ------------------------------------- */
+/* ---- SYSTEM_RESET2 (DEN0022 5.12) ------------------------------------- */
 #define VPSCI_RESET2_VENDOR		0x80000000u	/* bit 31: vendor type */
 #define VPSCI_RESET2_WARM_RESET		0x0u
 
-/* ---- SYSTEM_OFF2 (DEN0022 5.21, v1.3) --------------------------------- */
+/* ---- SYSTEM_OFF2 (DEN0022F, v1.3) --------------------------------- */
 #define VPSCI_OFF2_TYPE_HIBERNATE_OFF	0x1u
 /* PSCI_FEATURES(SYSTEM_OFF2): bitmask of supported off types; bit 0 = HIBERNATE_OFF */
 #define VPSCI_FEAT_OFF2_HIBERNATE	0x1u

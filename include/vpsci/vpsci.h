@@ -254,7 +254,7 @@ int vpsci_system_wake(struct vpsci_vm *vm);
 
 /* ---- Introspection --------------------------------------------------- */
 
-/* A vCPU's power state as the guest would see it (DEN0022 5.7). */
+/* A vCPU's power state as the guest would see it (DEN0022 5.6). */
 enum vpsci_vcpu_state {
 	VPSCI_VCPU_OFF = 0,
 	VPSCI_VCPU_ON,

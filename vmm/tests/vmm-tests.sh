@@ -93,7 +93,7 @@ show_failure() {
 
 # Aim: Linux boots with N vCPUs in MODE, reports all N online, "poweroff"
 # ends vpsci-run with status 0 (SYSTEM_OFF); the events log shows where the
-# PSCI calls were handled (DEN0022 5.6 CPU_ON, 5.10 SYSTEM_OFF).
+# PSCI calls were handled (DEN0022 5.5 CPU_ON, 5.10 SYSTEM_OFF).
 t_boot() {
 	mode=$1
 	n=$2
@@ -141,7 +141,7 @@ t_boot() {
 
 # Aim: SYSTEM_RESET reboots in place with fresh state and reloaded images;
 # the guest comes up again (DEN0022 5.11). --max-reboots 1 ends the second
-# boot's reset with status 5. With "warm" Linux uses SYSTEM_RESET2 (5.18,
+# boot's reset with status 5. With "warm" Linux uses SYSTEM_RESET2 (5.12,
 # WARM_RESET type 0) and the event log carries its type and cookie.
 t_reboot() {
 	mode=$1
@@ -170,7 +170,7 @@ t_reboot() {
 }
 
 # Aim: CPU_OFF parks a vCPU, CPU_ON restarts it from a clean state, 20 times
-# over (DEN0022 5.5, 5.6); in user mode each call is handled in userspace.
+# over (DEN0022 5.4, 5.5); in user mode each call is handled in userspace.
 t_hotplug() {
 	mode=$1
 	n=$2
@@ -269,7 +269,7 @@ t_suspend() {
 }
 
 # Aim: --psci-version pins the guest-visible version in every mode and
-# --conduit picks HVC or SMC (DEN0022 5.1.1, the DT /psci node); the guest
+# --conduit picks HVC or SMC (DEN0022 5.2, the DT /psci node); the guest
 # kernel reports the version it found and brings both CPUs up. PSCI 0.1 has
 # no SYSTEM_OFF: that guest is stopped with SIGTERM (status 6).
 t_version() {
