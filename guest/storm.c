@@ -122,7 +122,7 @@ static uint64_t rnd_arg(struct storm_cpu *s)
 
 /*
  * An entry point: ours (the target joins the storm), the landing zone, an
- * address outside RAM or a misaligned one (DEN0022 5.6.2: INVALID_ADDRESS).
+ * address outside RAM or a misaligned one (DEN0022 5.5: INVALID_ADDRESS).
  * SMC32 callers get garbage in the upper half, which must be ignored.
  */
 static uint64_t rnd_entry(struct storm_cpu *s, bool smc32)
@@ -214,7 +214,7 @@ static void defuse(struct storm_cpu *s, bool boot, uint64_t *x0, uint64_t *a1, u
 		*x0 = hi | VPSCI_FN32(VPSCI_FN_AFFINITY_INFO);
 		break;
 	case VPSCI_FN_SYSTEM_RESET2:
-		/* DEN0022 5.11: architectural types other than WARM_RESET are invalid */
+		/* DEN0022 5.12: architectural types other than WARM_RESET are invalid */
 		*a1 = 1 + rnd_below(s, 0x7fffffff);
 		break;
 	case VPSCI_FN_SYSTEM_OFF2:
@@ -318,9 +318,9 @@ static void fmt_secs(char *buf, size_t len, uint64_t ms)
 
 static const struct gt_test storm_tests[] = {
 	{ "storm: the implementation still answers PSCI_VERSION after the storm",
-	  "DEN0022 5.1 PSCI_VERSION", NULL, 0 },
+	  "DEN0022 5.2 PSCI_VERSION", NULL, 0 },
 	{ "storm: every CPU is off or back in the suite after the storm",
-	  "DEN0022 5.6 CPU_ON, 5.5 CPU_OFF", NULL, 0 },
+	  "DEN0022 5.5 CPU_ON, 5.4 CPU_OFF", NULL, 0 },
 };
 
 /*
