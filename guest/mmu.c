@@ -59,7 +59,8 @@ void gt_mmu_early(uint64_t dtb)
 
 	for (i = 0; i < 512; i++)
 		gt_l1[i] = (i * GIB) | PTE_DEVICE;
-	map_normal_range(img, (uint64_t)(gt_image_end - gt_image_start));
+	/* Linker symbols: compare addresses, not pointers to different objects. */
+	map_normal_range(img, (uint64_t)(uintptr_t)gt_image_end - img);
 	map_normal_range(dtb, 2ull << 20);	/* the DT may be up to 2 MiB */
 
 	parange = gt_read_sysreg(id_aa64mmfr0_el1) & 0xf;
