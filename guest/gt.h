@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <vpsci/psci.h>
 
@@ -103,21 +105,8 @@ void gt_delay_us(uint64_t us);
 unsigned int gt_this_cpu(void);		/* index in gt_boot.mpidr */
 void gt_clean_dcache(const void *p, size_t len);
 
-/* ---- libc subset (libc.c) ---------------------------------------------- */
+/* ---- libc subset (libc.c; declared in guest/include/string.h, stdlib.h) */
 
-void *memcpy(void *d, const void *s, size_t n);
-void *memmove(void *d, const void *s, size_t n);
-void *memset(void *d, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-void *memchr(const void *s, int c, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t n);
-char *strchr(const char *s, int c);
-char *strrchr(const char *s, int c);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strstr(const char *h, const char *n);
-unsigned long strtoul(const char *s, char **end, int base);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) GT_PRINTF(3, 4);
 
