@@ -154,7 +154,7 @@ static bool parse_cpus(const char *s, unsigned int *cpus)
 		s += 5;
 	if (strlen(s) >= sizeof(buf))
 		return false;
-	strcpy(buf, s);
+	memcpy(buf, s, strlen(s) + 1);
 	comma = strchr(buf, ',');
 	if (comma)
 		*comma = 0;

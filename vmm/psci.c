@@ -453,26 +453,35 @@ static const char *exit_name(enum vpsci_exit e)
 	return NULL;
 }
 
-/* Hybrid mode: answer what the engine must not, adjust what it may. */
-static bool hybrid_filter(const struct vpsci_call *call, struct vpsci_result *res)
+/*
+ * Hybrid mode, before the engine: the functions neither side can answer
+ * truthfully are NOT_SUPPORTED. Returns true when *res holds the answer.
+ */
+static bool hybrid_refuse(const struct vpsci_call *call, struct vpsci_result *res)
+{
+	uint32_t fid = (uint32_t)call->x[0];
+
+	if (!is_psci_range(fid) || !hybrid_unavailable(fid & 0x1fu))
+		return false;
+	memset(res, 0, sizeof(*res));
+	res->x[0] = (uint64_t)(int64_t)VPSCI_RET_NOT_SUPPORTED;
+	res->exit = VPSCI_EXIT_CONTINUE;
+	return true;
+}
+
+/* Hybrid mode, after the engine: PSCI_FEATURES says what hybrid_refuse() refuses. */
+static void hybrid_adjust(const struct vpsci_call *call, struct vpsci_result *res)
 {
 	uint32_t fid = (uint32_t)call->x[0];
 	uint32_t q = (uint32_t)call->x[1];
 
-	if (is_psci_range(fid) && hybrid_unavailable(fid & 0x1fu)) {
-		memset(res, 0, sizeof(*res));
-		res->x[0] = (uint64_t)(int64_t)VPSCI_RET_NOT_SUPPORTED;
-		res->exit = VPSCI_EXIT_CONTINUE;
-		return true;
-	}
 	if ((fid & 0x1fu) != VPSCI_FN_PSCI_FEATURES || res->exit != VPSCI_EXIT_CONTINUE)
-		return false;
+		return;
 	if (is_psci_range(q) && hybrid_unavailable(q & 0x1fu))
 		res->x[0] = (uint64_t)(int64_t)VPSCI_RET_NOT_SUPPORTED;
 	else if (is_psci_range(q) && (q & 0x1fu) == VPSCI_FN_CPU_SUSPEND &&
 		 (int64_t)res->x[0] >= 0)
 		res->x[0] &= ~(uint64_t)VPSCI_FEAT_SUSPEND_OSI;	/* KVM has no OS-initiated mode */
-	return false;
 }
 
 /*
@@ -511,12 +520,12 @@ int psci_handle_hypercall(struct vcpu *v, bool *park, bool *done)
 		call.big_endian = (sctlr >> 25) & 1;	/* SCTLR_EL1.EE */
 	}
 
-	if (vm->mode == VMM_PSCI_HYBRID && hybrid_filter(&call, &res)) {
+	if (vm->mode == VMM_PSCI_HYBRID && hybrid_refuse(&call, &res)) {
 		r = 0;
 	} else {
 		r = vpsci_call(vm->psci, v->idx, &call, &res);
 		if (vm->mode == VMM_PSCI_HYBRID)
-			hybrid_filter(&call, &res);
+			hybrid_adjust(&call, &res);
 	}
 	if (r < 0) {
 		vmm_log("vcpu%" PRIu32 ": vpsci_call(0x%08" PRIx32 "): %s", v->idx, fid,

@@ -287,7 +287,7 @@ void vcpu_stop(struct vcpu *v, struct vcpu *self)
 	pthread_cond_broadcast(&v->cond);
 	while (!v->stopped) {
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 10 * 1000 * 1000;
+		ts.tv_nsec += 10L * 1000 * 1000;
 		if (ts.tv_nsec >= 1000000000) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000;
