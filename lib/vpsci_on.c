@@ -53,8 +53,7 @@ int32_t psci_cpu_on(struct vpsci_vm *vm, uint32_t caller, const struct psci_args
 		 * are on, so it will be denied: let go of the target (it may be
 		 * waiting on it) and try again once it has given up.
 		 */
-		while (atomic_load(&vm->sys) == SYS_CLAIMED)
-			cpu_relax();
+		sys_wait_unclaimed(vm);
 	}
 
 	if (vm->ops->cpu_on(vm->opaque, (uint32_t)idx, &entry) < 0) {

@@ -93,6 +93,8 @@ int32_t caps_features(const struct vpsci_vm *vm, uint32_t fid, bool aarch32);
 /* vpsci_main.c */
 void cpu_relax(void);
 uint32_t vcpu_wait_stable(struct vpsci_vm *vm, uint32_t idx);
+void sys_wait_unclaimed(struct vpsci_vm *vm);
+bool vm_quiescent(const struct vpsci_vm *vm);
 int check_config(const struct vpsci_config *cfg);
 int vm_alloc(const struct vpsci_config *cfg, const struct vpsci_ops *ops, void *opaque,
 	     struct vpsci_vm **out);

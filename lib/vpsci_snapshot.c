@@ -162,12 +162,9 @@ VPSCI_EXPORT int vpsci_snapshot(const struct vpsci_vm *vm, void *buf, size_t siz
 	if (size < total)
 		return VPSCI_E_NOSPC;
 	/* Transitional states are refused, never encoded (docs/snapshot.md). */
-	sys = atomic_load(&vm->sys);
-	if (sys == SYS_CLAIMED)
+	if (!vm_quiescent(vm))
 		return VPSCI_E_BUSY;
-	for (i = 0; i < vm->nr_vcpus; i++)
-		if (pstate_transient(atomic_load(&vm->vcpus[i].state)))
-			return VPSCI_E_BUSY;
+	sys = atomic_load(&vm->sys);
 
 	memset(p, 0, total);
 	memcpy(p + OFF_MAGIC, SNAP_MAGIC, 8);
@@ -426,7 +423,6 @@ static void snap_apply(struct vpsci_vm *vm, const struct snap_view *v)
 VPSCI_EXPORT int vpsci_restore(struct vpsci_vm *vm, const void *buf, size_t size)
 {
 	struct snap_view v;
-	uint32_t i;
 	int ret;
 
 	if (!vm || !buf)
@@ -437,11 +433,8 @@ VPSCI_EXPORT int vpsci_restore(struct vpsci_vm *vm, const void *buf, size_t size
 	/* The guest-visible firmware never changes behind the guest's back. */
 	if (!config_matches(vm, &v))
 		return VPSCI_E_SNAP_MISMATCH;
-	if (atomic_load(&vm->sys) == SYS_CLAIMED)
+	if (!vm_quiescent(vm))
 		return VPSCI_E_BUSY;
-	for (i = 0; i < vm->nr_vcpus; i++)
-		if (pstate_transient(atomic_load(&vm->vcpus[i].state)))
-			return VPSCI_E_BUSY;
 	snap_apply(vm, &v);
 	return 0;
 }

@@ -27,8 +27,7 @@ static bool sys_claim_event(struct vpsci_vm *vm)
 			return true;
 		if (s != SYS_CLAIMED)
 			return false;
-		while (atomic_load(&vm->sys) == SYS_CLAIMED)
-			cpu_relax();
+		sys_wait_unclaimed(vm);
 	}
 }
 

@@ -32,6 +32,13 @@ uint32_t vcpu_wait_stable(struct vpsci_vm *vm, uint32_t idx)
 	return s;
 }
 
+/* Wait until no SYSTEM_SUSPEND is checking the other vCPUs (SYS_CLAIMED). */
+void sys_wait_unclaimed(struct vpsci_vm *vm)
+{
+	while (atomic_load(&vm->sys) == SYS_CLAIMED)
+		cpu_relax();
+}
+
 static bool version_valid(uint32_t v)
 {
 	switch (v) {
@@ -194,7 +201,7 @@ VPSCI_EXPORT void vpsci_destroy(struct vpsci_vm *vm)
 }
 
 /* A quiescent VM has no transient claim anywhere. */
-static bool vm_quiescent(const struct vpsci_vm *vm)
+bool vm_quiescent(const struct vpsci_vm *vm)
 {
 	uint32_t i;
 
