@@ -76,7 +76,48 @@ struct vpsci_mem_region {
 /* struct vpsci_config.flags */
 #define VPSCI_CFG_SYSTEM_SUSPEND	(1u << 0)	/* offer SYSTEM_SUSPEND (1.0+) */
 #define VPSCI_CFG_0_1_IDS		(1u << 1)	/* answer the 0.1 IDs alongside 0.2+ */
+/*
+ * The optional functions of PSCI 1.0/1.1 (docs/design.md, "Power domains").
+ * Each is advertised by PSCI_FEATURES only when its flag is set, and each
+ * flag needs at least the version shown; vpsci_create() refuses otherwise.
+ */
+#define VPSCI_CFG_EXT_STATEID		(1u << 2)	/* 1.0: extended power_state format */
+#define VPSCI_CFG_OSI			(1u << 3)	/* 1.0: PSCI_SET_SUSPEND_MODE; pd_levels >= 2 */
+#define VPSCI_CFG_STAT			(1u << 4)	/* 1.0: PSCI_STAT_*; pd_levels >= 1, ops->now_us */
+#define VPSCI_CFG_FREEZE		(1u << 5)	/* 1.0: CPU_FREEZE */
+#define VPSCI_CFG_DEFAULT_SUSPEND	(1u << 6)	/* 1.0: CPU_DEFAULT_SUSPEND */
+#define VPSCI_CFG_NODE_HW_STATE		(1u << 7)	/* 1.0: NODE_HW_STATE */
+#define VPSCI_CFG_MEM_PROTECT		(1u << 8)	/* 1.1: MEM_PROTECT, MEM_PROTECT_CHECK_RANGE */
+/* The flags this build implements (the optional functions are being added). */
 #define VPSCI_CFG_ALL_FLAGS		(VPSCI_CFG_SYSTEM_SUSPEND | VPSCI_CFG_0_1_IDS)
+
+/*
+ * Power-domain hierarchy (DEN0022 4.2, 5.3). Level 0 is a CPU, level 1 a
+ * cluster (the vCPUs whose MPIDRs agree in Aff3..Aff1), level 2 the system.
+ * With a hierarchy, a power_state's StateID is the composite of one local
+ * state per level, a 4-bit field each (VPSCI_STATEID), and CPU_SUSPEND checks
+ * it: every level's local state must be one the level offers, no level may
+ * be deeper than the level below it, StateType must say power-down exactly
+ * when the CPU's local state is OFF, PowerLevel (original format) must name
+ * the highest level that is not RUN, and no other StateID bit may be set.
+ * Without one (pd_levels = 0) CPU_SUSPEND accepts any StateID, as KVM does.
+ */
+#define VPSCI_MAX_PD_LEVELS		3u
+
+enum vpsci_local_state {
+	VPSCI_LOCAL_RUN		= 0,
+	VPSCI_LOCAL_RETENTION	= 1,	/* context kept: standby */
+	VPSCI_LOCAL_OFF		= 2,	/* context lost: power-down */
+};
+
+/* struct vpsci_config.pd_states[level]: which local states a level offers */
+#define VPSCI_PD_RETENTION		(1u << VPSCI_LOCAL_RETENTION)
+#define VPSCI_PD_OFF			(1u << VPSCI_LOCAL_OFF)
+
+/* The composite StateID of local states for the CPU, its cluster, the system. */
+#define VPSCI_STATEID(cpu, cluster, system)				\
+	((uint32_t)(cpu) | ((uint32_t)(cluster) << 4) | ((uint32_t)(system) << 8))
+#define VPSCI_STATEID_LOCAL(stateid, level)	(((stateid) >> (4 * (level))) & 0xfu)
 
 /*
  * Everything that defines the guest-visible firmware. Copied at creation:
@@ -100,6 +141,10 @@ struct vpsci_config {
 	const uint32_t *reset2_vendor_types;
 	uint32_t nr_reset2_vendor_types;	/* 0 .. VPSCI_MAX_RESET2_TYPES */
 	uint32_t flags;		/* VPSCI_CFG_* */
+	/* Power-domain hierarchy: 0 (none) .. VPSCI_MAX_PD_LEVELS. */
+	uint32_t pd_levels;
+	/* Per level below pd_levels: VPSCI_PD_* local states; level 0 non-empty. */
+	uint8_t pd_states[VPSCI_MAX_PD_LEVELS];
 };
 
 /* ---- Host operations -------------------------------------------------- */
@@ -159,6 +204,13 @@ struct vpsci_ops {
 	 * returns VPSCI_EXIT_SYSTEM_EVENT right after.
 	 */
 	void (*system_event)(void *opaque, const struct vpsci_system_event *ev);
+
+	/*
+	 * Optional; required with VPSCI_CFG_STAT. A monotonic clock in
+	 * microseconds (PSCI_STAT_RESIDENCY counts the time from the
+	 * CPU_SUSPEND call to vpsci_vcpu_wake()). Called from any thread.
+	 */
+	uint64_t (*now_us)(void *opaque);
 };
 
 /* ---- Engine lifetime ------------------------------------------------- */
@@ -285,6 +337,28 @@ int vpsci_vcpu_by_mpidr(const struct vpsci_vm *vm, uint64_t mpidr);
  * dispatch. Lets a VMM decide which IDs to forward.
  */
 bool vpsci_handles(const struct vpsci_vm *vm, uint32_t fid);
+
+/*
+ * The power_state value, in this VM's format (original or extended), of the
+ * composite state with local states cpu/cluster/system (VPSCI_LOCAL_*):
+ * StateID = VPSCI_STATEID(), StateType = power-down when cpu is OFF,
+ * PowerLevel = the highest level not RUN. What a VMM writes into the DT's
+ * arm,psci-suspend-param. Returns 0 and stores it in *ps, or VPSCI_E_INVAL
+ * when this VM's hierarchy does not offer that composite.
+ */
+int vpsci_power_state(const struct vpsci_vm *vm, unsigned int cpu, unsigned int cluster,
+		      unsigned int system, uint32_t *ps);
+
+/*
+ * MEM_PROTECT (DEN0022 5.13): true while the guest has memory protection
+ * enabled. It survives vpsci_reset(), as the NV flag of real firmware does; a
+ * warm SYSTEM_RESET2 clears it before the event is reported. A VMM that
+ * reboots the VM in place must wipe guest RAM first whenever this is true.
+ */
+bool vpsci_mem_protect(const struct vpsci_vm *vm);
+
+/* VPSCI_SUSPEND_MODE_PC or VPSCI_SUSPEND_MODE_OSI (PSCI_SET_SUSPEND_MODE). */
+uint32_t vpsci_suspend_mode(const struct vpsci_vm *vm);
 
 /* Name of a function ID ("CPU_ON", "SMCCC_VERSION", ...), or NULL. */
 const char *vpsci_fn_name(uint32_t fid);

@@ -39,6 +39,24 @@ int vpsci_fdt_add_psci(const struct vpsci_vm *vm, void *fdt, int *fdt_err);
  */
 int vpsci_fdt_add_cpus(const struct vpsci_vm *vm, void *fdt, int *fdt_err);
 
+/*
+ * Describe the VM's idle states for Linux's PSCI cpuidle drivers, after
+ * vpsci_fdt_add_psci() and vpsci_fdt_add_cpus(); a no-op when the VM has no
+ * hierarchy (pd_levels = 0). Writes /cpus/idle-states with one
+ * "arm,idle-state" node per CPU-level state (arm,psci-suspend-param,
+ * latencies, local-timer-stop for power-down states), and:
+ *   platform-coordinated (no VPSCI_CFG_OSI): cpu-idle-states in each cpu
+ *     node, listing the CPU states and the composite cluster/system states;
+ *   OS-initiated (VPSCI_CFG_OSI): /domain-idle-states ("domain-idle-state"
+ *     nodes, one per cluster/system local state, each holding the composite
+ *     power_state Linux passes when that domain is the deepest to power
+ *     down), /psci power-domain nodes (#power-domain-cells = 0; CPU domains
+ *     with cpu-idle-states... per psci.yaml; cluster and system domains with
+ *     domain-idle-states and power-domains = the parent), and power-domains
+ *     + power-domain-names = "psci" in each cpu node.
+ */
+int vpsci_fdt_add_idle_states(const struct vpsci_vm *vm, void *fdt, int *fdt_err);
+
 #ifdef __cplusplus
 }
 #endif
