@@ -39,7 +39,9 @@ static const char usage_text[] =
 	"      --psci-version=X.Y   guest-visible PSCI version, 0.1 to 1.3 (default: 1.3;\n"
 	"                           kernel mode: what KVM offers)\n"
 	"      --conduit=hvc|smc    conduit advertised in the device tree (default hvc)\n"
-	"      --system-suspend     offer SYSTEM_SUSPEND (user mode, PSCI 1.0 or later)\n"
+	"      --no-system-suspend  withhold SYSTEM_SUSPEND (suspend to RAM); it is offered by\n"
+	"                           default in user mode with PSCI 1.0 or later\n"
+	"      --system-suspend     offer it (the default; an error where it cannot be)\n"
 	"      --no-reboot          exit with status 5 on SYSTEM_RESET instead of rebooting\n"
 	"      --max-reboots N      after N reboots in place, exit with status 5\n"
 	"      --events FILE        write one JSON object per line per PSCI call/system event\n"
@@ -48,7 +50,9 @@ static const char usage_text[] =
 	"  -h, --help               this text\n"
 	"\n"
 	"Console: the guest's PL011 is on stdin/stdout; on a terminal Ctrl-A x quits.\n"
-	"Signals: SIGUSR1 wakes a guest from SYSTEM_SUSPEND; SIGINT/SIGTERM/SIGHUP stop it.\n"
+	"Suspend to RAM: a guest in SYSTEM_SUSPEND wakes on any interrupt pending for it\n"
+	"(PL031 RTC alarm, UART, timer), on console input, or on SIGUSR1.\n"
+	"Signals: SIGUSR1 wakes a suspended guest; SIGINT/SIGTERM/SIGHUP stop it.\n"
 	"\n"
 	"Exit status:\n"
 	"  0  the guest powered off (SYSTEM_OFF)\n"
@@ -190,6 +194,7 @@ enum {
 	OPT_NO_REBOOT,
 	OPT_EVENTS,
 	OPT_SYSTEM_SUSPEND,
+	OPT_NO_SYSTEM_SUSPEND,
 	OPT_MAX_REBOOTS,
 	OPT_SMP,
 	OPT_KVM_DEVICE,
@@ -210,6 +215,7 @@ static const struct option long_opts[] = {
 	{ "max-reboots", required_argument, NULL, OPT_MAX_REBOOTS },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "system-suspend", no_argument, NULL, OPT_SYSTEM_SUSPEND },
+	{ "no-system-suspend", no_argument, NULL, OPT_NO_SYSTEM_SUSPEND },
 	{ "kvm-device", required_argument, NULL, OPT_KVM_DEVICE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -297,6 +303,11 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 			break;
 		case OPT_SYSTEM_SUSPEND:
 			o->system_suspend = true;
+			o->system_suspend_set = true;
+			break;
+		case OPT_NO_SYSTEM_SUSPEND:
+			o->system_suspend = false;
+			o->system_suspend_set = false;
 			break;
 		case 'v':
 			o->verbose++;
@@ -314,9 +325,9 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!o->kernel)
 		return usage_error("no kernel: give --kernel IMAGE");
-	if (o->system_suspend && o->mode_set && o->mode != VMM_PSCI_USER)
+	if (o->system_suspend_set && o->mode_set && o->mode != VMM_PSCI_USER)
 		return usage_error("--system-suspend needs --psci=user");
-	if (o->system_suspend && o->psci_version && o->psci_version < VPSCI_VERSION_1_0)
+	if (o->system_suspend_set && o->psci_version && o->psci_version < VPSCI_VERSION_1_0)
 		return usage_error("--system-suspend needs PSCI 1.0 or later");
 	return -1;
 }
@@ -346,7 +357,7 @@ static void *signal_thread(void *arg)
 		pthread_mutex_lock(&cur_lock);
 		if (sig == SIGUSR1) {
 			if (cur_vm)
-				vm_wake(cur_vm);
+				vm_wake(cur_vm, "signal");
 		} else {
 			stop_requested = 1;
 			if (cur_vm)
@@ -418,6 +429,7 @@ int main(int argc, char **argv)
 		.cpus = 1,
 		.mem_mib = DEFAULT_MEM_MIB,
 		.conduit = VPSCI_CONDUIT_HVC,
+		.system_suspend = true,
 	};
 	unsigned int max_vcpus, boot;
 	int kvm_fd, r;
@@ -445,7 +457,7 @@ int main(int argc, char **argv)
 		return r;
 	if (events_open(o.events_path) < 0)
 		return VMM_EXIT_USAGE;
-	if (signals_setup() < 0 || uart_init() < 0)
+	if (signals_setup() < 0 || uart_init() < 0 || rtc_init() < 0)
 		return finish(VMM_EXIT_HOST);
 
 	for (boot = 0;; boot++) {

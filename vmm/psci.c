@@ -413,26 +413,116 @@ static int cpu_wake(struct vcpu *v)
 }
 
 /*
- * SYSTEM_SUSPEND (DEN0022 5.19): every other vCPU is off; the caller sleeps
- * until a wake source fires (UART input, SIGUSR1) and resumes at the entry
- * with the context id. Returns 1 when resumed, 0 when the VM is ending.
+ * Hosts without KVM's in-kernel suspended state (before Linux 5.19): the
+ * caller sleeps in userspace, so only the host-side sources (UART input,
+ * SIGUSR1) can wake it. Returns 1 woken, 0 when the VM is ending.
  */
-static int system_suspend(struct vcpu *v, const struct vpsci_system_event *ev)
+static int suspend_in_user(struct vcpu *v, const char **reason)
 {
 	struct vmm *vm = v->vm;
 	bool woke;
 
-	vmm_debug("vcpu%" PRIu32 ": SYSTEM_SUSPEND: sleeping until input or SIGUSR1", v->idx);
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->wake && vm->outcome == VMM_OUT_NONE && !atomic_load(&v->stop))
 		pthread_cond_wait(&vm->cond, &vm->lock);
-	woke = vm->wake && vm->outcome == VMM_OUT_NONE;
-	vm->wake = false;
+	woke = vm->wake && vm->outcome == VMM_OUT_NONE && !atomic_load(&v->stop);
+	*reason = vm->wake_reason;
 	pthread_mutex_unlock(&vm->lock);
-	if (!woke)
-		return 0;
+	return woke;
+}
+
+/*
+ * The caller sleeps in KVM_RUN in the in-kernel suspended state (a WFI that
+ * ignores PSTATE.I): KVM exits with a WAKEUP system event as soon as an
+ * interrupt is pending for it at the vGIC, which is what wakes a real
+ * system (an RTC alarm, the UART, a timer the guest left armed). The
+ * host-side sources set vm->wake and kick the thread out of KVM_RUN
+ * (vm_wake()). Returns 1 woken, 0 when the VM is ending, -1 on a host error.
+ */
+static int suspend_in_kvm(struct vcpu *v, const char **reason)
+{
+	struct vmm *vm = v->vm;
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	bool woke, ending;
+
+	for (;;) {
+		pthread_mutex_lock(&vm->lock);
+		ending = vm->outcome != VMM_OUT_NONE || atomic_load(&v->stop);
+		woke = vm->wake;
+		*reason = vm->wake_reason;
+		pthread_mutex_unlock(&vm->lock);
+		if (ending)
+			return 0;
+		if (woke)
+			break;
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+			if (errno != EINTR && errno != EAGAIN) {
+				vmm_log("vcpu%" PRIu32 ": KVM_RUN (SYSTEM_SUSPEND): %s", v->idx,
+					strerror(errno));
+				return -1;
+			}
+			__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+			continue;
+		}
+		if (v->run->exit_reason == KVM_EXIT_INTR)
+			continue;
+		if (v->run->exit_reason == KVM_EXIT_SYSTEM_EVENT &&
+		    v->run->system_event.type == KVM_SYSTEM_EVENT_WAKEUP) {
+			*reason = rtc_irq_level() ? "rtc" : uart_irq_level() ? "uart" : "interrupt";
+			break;
+		}
+		vmm_log("vcpu%" PRIu32 ": unexpected KVM exit %u while in SYSTEM_SUSPEND", v->idx,
+			v->run->exit_reason);
+		return -1;
+	}
+	if (ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0) {
+		vmm_log("vcpu%" PRIu32 ": KVM_SET_MP_STATE(RUNNABLE): %s", v->idx, strerror(errno));
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * SYSTEM_SUSPEND (DEN0022 5.19), accepted: every other vCPU is off and RAM
+ * is kept. The caller sleeps until a wake-up event, then restarts at its
+ * entry point with x0 = context id from a clean state, like a power-down
+ * CPU_SUSPEND. The events log gets SYSTEM_WAKE with the reason and the time
+ * spent suspended. Returns 1 when resumed, 0 when the VM is ending.
+ */
+static int system_suspend(struct vcpu *v, const struct vpsci_system_event *ev)
+{
+	struct vmm *vm = v->vm;
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_SUSPENDED };
+	const char *reason = NULL;
+	double t0 = events_now();
+	char extra[96];
+	int r;
+
+	pthread_mutex_lock(&vm->lock);
+	vm->susp_vcpu = v;
+	pthread_mutex_unlock(&vm->lock);
+	if (ioctl(v->fd, KVM_SET_MP_STATE, &mp) == 0) {
+		vmm_debug("vcpu%" PRIu32 ": SYSTEM_SUSPEND: asleep until an interrupt, input or "
+			  "SIGUSR1", v->idx);
+		r = suspend_in_kvm(v, &reason);
+	} else {
+		vmm_debug("vcpu%" PRIu32 ": SYSTEM_SUSPEND: no in-kernel suspended state (%s): "
+			  "asleep until input or SIGUSR1", v->idx, strerror(errno));
+		r = suspend_in_user(v, &reason);
+	}
+	pthread_mutex_lock(&vm->lock);
+	vm->susp_vcpu = NULL;
+	vm->wake = false;
+	vm->wake_reason = NULL;
+	pthread_mutex_unlock(&vm->lock);
+	if (r <= 0)
+		return r;
 	vpsci_system_wake(vm->psci);
-	events_system("SYSTEM_WAKE", v->idx, "user", NULL);
+	snprintf(extra, sizeof(extra), ",\"reason\":\"%s\",\"suspended_s\":%.6f",
+		 reason ? reason : "?", events_now() - t0);
+	events_system("SYSTEM_WAKE", v->idx, "user", extra);
+	vmm_debug("vcpu%" PRIu32 ": SYSTEM_SUSPEND: woken (%s) after %.3f s", v->idx,
+		  reason ? reason : "?", events_now() - t0);
 	if (vcpu_enter_at(v, &ev->entry) < 0)
 		return -1;
 	return 1;

@@ -243,7 +243,7 @@ static void push_byte(uint8_t c)
 	uart.count++;
 	update_irq();
 	if (uart.vm)
-		vm_wake(uart.vm);	/* a SYSTEM_SUSPEND wake source */
+		vm_wake(uart.vm, "uart");	/* a SYSTEM_SUSPEND wake source */
 	pthread_mutex_unlock(&uart.lock);
 }
 
@@ -337,6 +337,17 @@ void uart_attach(struct vmm *vm)
 	uart.ibrd = uart.fbrd = uart.ilpr = uart.dmacr = 0;
 	uart.irq_level = false;
 	pthread_mutex_unlock(&uart.lock);
+}
+
+/* Whether the UART drives its interrupt line (a wake-up's likely cause). */
+bool uart_irq_level(void)
+{
+	bool level;
+
+	pthread_mutex_lock(&uart.lock);
+	level = uart.vm && uart.irq_level;
+	pthread_mutex_unlock(&uart.lock);
+	return level;
 }
 
 void uart_detach(void)

@@ -134,7 +134,8 @@ static void handle_mmio(struct vcpu *v)
 	struct kvm_run *run = v->run;
 	static _Thread_local uint64_t last_unknown = ~0ull;
 
-	if (uart_mmio(run->mmio.phys_addr, run->mmio.data, run->mmio.len, run->mmio.is_write))
+	if (uart_mmio(run->mmio.phys_addr, run->mmio.data, run->mmio.len, run->mmio.is_write) ||
+	    rtc_mmio(run->mmio.phys_addr, run->mmio.data, run->mmio.len, run->mmio.is_write))
 		return;
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
@@ -302,6 +303,20 @@ void vcpu_stop(struct vcpu *v, struct vcpu *self)
 			pthread_kill(v->thread, SIG_KICK);
 	}
 	pthread_mutex_unlock(&v->lock);
+}
+
+/*
+ * Make vCPU v leave KVM_RUN soon (or not enter it): immediate_exit first,
+ * then the signal, so a thread on its way into KVM_RUN cannot miss both.
+ * The thread finds out why from its own state; nothing is waited for.
+ */
+void vcpu_kick(struct vcpu *v)
+{
+	if (!v->thread_started)
+		return;
+	if (v->run)
+		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	pthread_kill(v->thread, SIG_KICK);
 }
 
 /* Stop every vCPU but 'self' (which stops by returning from its loop). */

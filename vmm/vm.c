@@ -26,11 +26,19 @@ void vm_finish(struct vmm *vm, enum vmm_outcome out)
 	pthread_mutex_unlock(&vm->lock);
 }
 
-/* A SYSTEM_SUSPEND wake source fired (UART input, SIGUSR1). */
-void vm_wake(struct vmm *vm)
+/*
+ * A host-side SYSTEM_SUSPEND wake source fired (UART input, SIGUSR1): the
+ * first reason is kept, and the sleeping caller is kicked out of KVM_RUN
+ * (it sleeps there in KVM's suspended state, psci.c system_suspend()).
+ */
+void vm_wake(struct vmm *vm, const char *reason)
 {
 	pthread_mutex_lock(&vm->lock);
+	if (!vm->wake)
+		vm->wake_reason = reason;
 	vm->wake = true;
+	if (vm->susp_vcpu)
+		vcpu_kick(vm->susp_vcpu);
 	pthread_cond_broadcast(&vm->cond);
 	pthread_mutex_unlock(&vm->lock);
 }
@@ -235,6 +243,7 @@ enum vmm_outcome vm_run(struct vmm *vm)
 	unsigned int i;
 
 	uart_attach(vm);
+	rtc_attach(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (vcpu_start(&vm->vcpus[i]) < 0) {
 			vm_finish(vm, VMM_OUT_HOST_ERROR);
@@ -249,6 +258,7 @@ enum vmm_outcome vm_run(struct vmm *vm)
 	/* DEN0022 5.10-5.12: stop every vCPU before the event takes effect. */
 	vcpu_stop_others(vm, NULL);
 	uart_detach();
+	rtc_detach();
 	return out;
 }
 

@@ -41,6 +41,9 @@ enum vmm_status {
 #define VMM_UART_BASE		0x09000000ull
 #define VMM_UART_SIZE		0x00001000ull
 #define VMM_UART_SPI		1		/* GIC SPI 1 = INTID 33 */
+#define VMM_RTC_BASE		0x09010000ull	/* PL031, as on virt */
+#define VMM_RTC_SIZE		0x00001000ull
+#define VMM_RTC_SPI		2		/* GIC SPI 2 = INTID 34 */
 #define VMM_RAM_BASE		0x40000000ull
 #define VMM_NR_IRQS		128		/* SPIs + 32 private */
 
@@ -62,7 +65,8 @@ struct vmm_opts {
 	uint32_t psci_version;	/* 0 = default for the mode */
 	enum vpsci_conduit conduit;
 	bool no_reboot;
-	bool system_suspend;	/* offer SYSTEM_SUSPEND (user mode, 1.0+) */
+	bool system_suspend;	/* offer SYSTEM_SUSPEND (user mode, 1.0+; default on) */
+	bool system_suspend_set;	/* --system-suspend given explicitly */
 	const char *events_path;
 	int verbose;
 	unsigned int max_reboots;	/* 0 = unlimited */
@@ -128,6 +132,8 @@ struct vmm {
 	pthread_cond_t cond;
 	enum vmm_outcome outcome;	/* first one set wins */
 	bool wake;			/* a SYSTEM_SUSPEND wake source fired */
+	const char *wake_reason;	/* which one: "uart", "signal" */
+	struct vcpu *susp_vcpu;		/* the SYSTEM_SUSPEND caller, asleep */
 	struct vpsci_system_event last_event;
 	bool have_event;
 	unsigned int boot_nr;
@@ -143,7 +149,7 @@ int vm_create(struct vmm *vm, const struct vmm_opts *opts, int kvm_fd);
 enum vmm_outcome vm_run(struct vmm *vm);
 void vm_destroy(struct vmm *vm);
 void vm_finish(struct vmm *vm, enum vmm_outcome out);
-void vm_wake(struct vmm *vm);
+void vm_wake(struct vmm *vm, const char *reason);
 int vm_host_check(int kvm_fd, const struct vmm_opts *opts, unsigned int *max_vcpus);
 
 /* vcpu.c */
@@ -155,6 +161,7 @@ void vcpu_destroy(struct vcpu *v);
 int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val);
 int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val);
 int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e);
+void vcpu_kick(struct vcpu *v);
 
 /* psci.c */
 int psci_resolve(struct vmm *vm);
@@ -178,6 +185,15 @@ void uart_attach(struct vmm *vm);
 void uart_detach(void);
 bool uart_mmio(uint64_t addr, uint8_t *data, uint32_t len, bool is_write);
 void uart_restore_tty(void);
+bool uart_irq_level(void);
+
+/* rtc.c */
+int rtc_init(void);
+void rtc_attach(struct vmm *vm);
+void rtc_detach(void);
+bool rtc_mmio(uint64_t addr, uint8_t *data, uint32_t len, bool is_write);
+bool rtc_irq_level(void);
+int rtc_fdt_add(void *fdt, uint32_t clk_phandle);
 
 /* events.c */
 int events_open(const char *path);

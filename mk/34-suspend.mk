@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Suspend to RAM of a Linux guest under vpsci-run (SYSTEM_SUSPEND, the PL031
+# RTC, the wake sources): vmm/tests/suspend-tests.sh in one testbed boot per
+# host kernel. See docs/suspend.md.
+#
+#   make check-suspend        1 and 4 vCPUs x 3 cycles, --no-system-suspend (6.12 host)
+#   make check-suspend-full   plus SMC and hybrid mode, on both host kernels
+#
+# Prints "bench suspend-<scenario>-<cycle>-<source>-<metric> <s> s" (nested times).
+
+SUSPEND_TESTBED_RUN = BUILD=$(BUILD) testbed/run --add vmm/tests:vmm-tests
+
+.PHONY: check-suspend check-suspend-full
+
+check-suspend: $(VMM_BIN)
+	@$(SUSPEND_TESTBED_RUN) --host-kernel 6.12 --timeout 600 -- \
+		sh vmm-tests/suspend-tests.sh quick
+
+check-suspend-full: $(VMM_BIN)
+	@set -e; for k in 6.12 7; do \
+		$(SUSPEND_TESTBED_RUN) --host-kernel $$k --timeout 1200 -- \
+			sh vmm-tests/suspend-tests.sh full; done
