@@ -21,3 +21,6 @@ check-suspend-full: $(VMM_BIN)
 	@set -e; for k in 6.12 7; do \
 		$(SUSPEND_TESTBED_RUN) --host-kernel $$k --timeout 1200 -- \
 			sh vmm-tests/suspend-tests.sh full; done
+
+CHECK_TARGETS += check-suspend
+CHECK_FULL_TARGETS += check-suspend-full

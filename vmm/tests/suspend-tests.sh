@@ -49,8 +49,10 @@ uptime_s() {
 	echo "$u"
 }
 
+# count FILE PATTERN: lines of FILE holding PATTERN (0 if there is no FILE).
 count() {
-	grep -cF -- "$2" "$1" 2>/dev/null || true
+	c=$(grep -cF -- "$2" "$1" 2>/dev/null)
+	echo "${c:-0}"
 }
 
 # wait_for FILE PATTERN N SECONDS: until FILE has N lines holding PATTERN.
@@ -234,7 +236,7 @@ t_withheld() {
 	why=
 	wait_for "$tm" "vpsci-susp-cycle=1 resumed" 1 150 || why="the guest did not resume"
 	end_vm
-	setup=$(grep -o 'vpsci-susp-setup.*' "$log" | head -1)
+	setup=$(grep -o 'vpsci-susp-setup mem_sleep=[^ ]*' "$log" | head -1)
 	line=$(grep -o 'vpsci-susp-cycle=1 resumed.*' "$log" | head -1)
 	feat=$(grep -F '"fn":"PSCI_FEATURES"' "$ev" | grep -cF '"args":["0xc400000e"' || true)
 	feat_no=$(grep -F '"fn":"PSCI_FEATURES"' "$ev" | grep -F '"args":["0xc400000e"' |
@@ -255,7 +257,8 @@ t_withheld() {
 		why="${why:+$why; }PSCI_FEATURES(SYSTEM_SUSPEND): $feat_no of $feat calls said -1"
 	if [ -z "$why" ]; then
 		ok "$name: SYSTEM_SUSPEND withheld (PSCI_FEATURES -1), mem_sleep" \
-			"'${setup#*mem_sleep=}' -> suspend-to-idle, woken by the RTC alarm, poweroff -> 0"
+			"'${setup#*mem_sleep=}' -> suspend-to-idle, woken by the RTC alarm, poweroff -> 0" \
+			"(run $elapsed s)"
 	else
 		ko "$name: $why"
 		show_failure "$name"
@@ -272,7 +275,7 @@ t_hybrid() {
 	why=
 	wait_for "$tm" "vpsci-susp-cycle=1 resumed" 1 150 || why="the guest did not resume"
 	end_vm
-	setup=$(grep -o 'vpsci-susp-setup.*' "$log" | head -1)
+	setup=$(grep -o 'vpsci-susp-setup mem_sleep=[^ ]*' "$log" | head -1)
 	[ -n "$why" ] || [ "$st" = 0 ] || why="exit status $st, expected 0"
 	case "$setup" in
 	*"mem_sleep=[s2idle]"*) ;;
