@@ -4,8 +4,10 @@
 # RTC, the wake sources): vmm/tests/suspend-tests.sh in one testbed boot per
 # host kernel. See docs/suspend.md.
 #
-#   make check-suspend        1 and 4 vCPUs x 3 cycles, --no-system-suspend (6.12 host)
-#   make check-suspend-full   plus SMC and hybrid mode, on both host kernels
+#   make check-suspend        user mode 1 and 4 vCPUs x 3 wake sources, --no-system-suspend,
+#                             kernel mode 2 vCPUs x 2 (6.12 host)
+#   make check-suspend-full   plus SMC, hybrid mode, 4 vCPUs in kernel mode and the
+#                             conformance guest's SYSTEM_SUSPEND tests, on both host kernels
 #
 # Prints "bench suspend-<scenario>-<cycle>-<source>-<metric> <s> s" (nested times).
 
@@ -18,6 +20,7 @@ check-suspend: $(VMM_BIN)
 		sh vmm-tests/suspend-tests.sh quick
 
 check-suspend-full: $(VMM_BIN)
+	-@$(MAKE) --no-print-directory guest >/dev/null 2>&1
 	@set -e; for k in 6.12 7; do \
 		$(SUSPEND_TESTBED_RUN) --host-kernel $$k --timeout 1200 -- \
 			sh vmm-tests/suspend-tests.sh full; done

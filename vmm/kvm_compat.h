@@ -39,6 +39,9 @@ _Static_assert(sizeof(struct kvm_smccc_filter) == 24, "kvm_smccc_filter is 24 by
 #ifndef KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2
 #define KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2	(1ULL << 0)
 #endif
+#ifndef KVM_SYSTEM_EVENT_SUSPEND
+#define KVM_SYSTEM_EVENT_SUSPEND	5
+#endif
 #ifndef KVM_CAP_ARM_SYSTEM_SUSPEND
 #define KVM_CAP_ARM_SYSTEM_SUSPEND	216
 #endif

@@ -40,7 +40,8 @@ static const char usage_text[] =
 	"                           kernel mode: what KVM offers)\n"
 	"      --conduit=hvc|smc    conduit advertised in the device tree (default hvc)\n"
 	"      --no-system-suspend  withhold SYSTEM_SUSPEND (suspend to RAM); it is offered by\n"
-	"                           default in user mode with PSCI 1.0 or later\n"
+	"                           default with PSCI 1.0 or later (kernel mode: where KVM\n"
+	"                           has KVM_CAP_ARM_SYSTEM_SUSPEND)\n"
 	"      --system-suspend     offer it (the default; an error where it cannot be)\n"
 	"      --no-reboot          exit with status 5 on SYSTEM_RESET instead of rebooting\n"
 	"      --max-reboots N      after N reboots in place, exit with status 5\n"
@@ -325,8 +326,6 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!o->kernel)
 		return usage_error("no kernel: give --kernel IMAGE");
-	if (o->system_suspend_set && o->mode_set && o->mode != VMM_PSCI_USER)
-		return usage_error("--system-suspend needs --psci=user");
 	if (o->system_suspend_set && o->psci_version && o->psci_version < VPSCI_VERSION_1_0)
 		return usage_error("--system-suspend needs PSCI 1.0 or later");
 	return -1;

@@ -200,14 +200,17 @@ static int set_filter(struct vmm *vm, uint32_t base, uint32_t nr, uint8_t action
  * Hybrid mode: functions neither side can answer truthfully, because they
  * depend on per-CPU power states that only KVM knows there (the engine never
  * sees the CPU calls). They are NOT_SUPPORTED, and PSCI_FEATURES says so.
+ * SYSTEM_SUSPEND is the exception when offered: its one such question,
+ * "is every other CPU off", is asked of KVM first (hold.c).
  */
-static bool hybrid_unavailable(uint32_t fn)
+static bool hybrid_unavailable(const struct vmm *vm, uint32_t fn)
 {
 	switch (fn) {
+	case VPSCI_FN_SYSTEM_SUSPEND:
+		return !vm->system_suspend;
 	case VPSCI_FN_CPU_FREEZE:
 	case VPSCI_FN_CPU_DEFAULT_SUSPEND:
 	case VPSCI_FN_NODE_HW_STATE:
-	case VPSCI_FN_SYSTEM_SUSPEND:
 	case VPSCI_FN_PSCI_SET_SUSPEND_MODE:
 	case VPSCI_FN_PSCI_STAT_RESIDENCY:
 	case VPSCI_FN_PSCI_STAT_COUNT:
@@ -263,6 +266,33 @@ static int pin_kvm_version(struct vmm *vm)
 }
 
 /*
+ * Whether SYSTEM_SUSPEND is offered: by default wherever the version has it
+ * (1.0+); in kernel mode only if KVM can hand it over to us
+ * (KVM_CAP_ARM_SYSTEM_SUSPEND, Linux 5.19), which an explicit
+ * --system-suspend requires. Returns 0 or a VMM_EXIT_* status.
+ */
+static int setup_system_suspend(struct vmm *vm)
+{
+	const struct vmm_opts *o = vm->opts;
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_SYSTEM_SUSPEND };
+
+	vm->system_suspend = o->system_suspend && vm->psci_version >= VPSCI_VERSION_1_0;
+	if (!vm->system_suspend || vm->mode != VMM_PSCI_KERNEL)
+		return 0;
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SYSTEM_SUSPEND) > 0 &&
+	    ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) == 0)
+		return 0;
+	vm->system_suspend = false;
+	if (!o->system_suspend_set) {
+		vmm_debug("SYSTEM_SUSPEND not offered: KVM_CAP_ARM_SYSTEM_SUSPEND unavailable");
+		return 0;
+	}
+	vmm_log("--system-suspend with --psci=kernel needs KVM_CAP_ARM_SYSTEM_SUSPEND (Linux "
+		"5.19 or later), which this host kernel does not offer: %s", strerror(errno));
+	return VMM_EXIT_HOST;
+}
+
+/*
  * After the vCPUs exist, before any runs: pin KVM's version, create the
  * engine, program the SMCCC filter for the mode. Returns 0 or a VMM_EXIT_*.
  */
@@ -297,8 +327,12 @@ int psci_setup(struct vmm *vm)
 	cfg.boot_vcpu = 0;
 	cfg.mem = &ram;
 	cfg.nr_mem = 1;
-	if (vm->mode == VMM_PSCI_USER && o->system_suspend &&
-	    vm->psci_version >= VPSCI_VERSION_1_0)
+	r = setup_system_suspend(vm);
+	if (r) {
+		free(mpidrs);
+		return r;
+	}
+	if (vm->system_suspend && vm->mode != VMM_PSCI_KERNEL)
 		cfg.flags |= VPSCI_CFG_SYSTEM_SUSPEND;
 	r = vpsci_create(&cfg, &vmm_psci_ops, vm, &vm->psci);
 	free(mpidrs);
@@ -489,7 +523,8 @@ static int suspend_in_kvm(struct vcpu *v, const char **reason)
  * CPU_SUSPEND. The events log gets SYSTEM_WAKE with the reason and the time
  * spent suspended. Returns 1 when resumed, 0 when the VM is ending.
  */
-static int system_suspend(struct vcpu *v, const struct vpsci_system_event *ev)
+static int system_suspend(struct vcpu *v, const struct vpsci_system_event *ev,
+			  const char *handled)
 {
 	struct vmm *vm = v->vm;
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_SUSPENDED };
@@ -517,10 +552,11 @@ static int system_suspend(struct vcpu *v, const struct vpsci_system_event *ev)
 	pthread_mutex_unlock(&vm->lock);
 	if (r <= 0)
 		return r;
-	vpsci_system_wake(vm->psci);
+	if (vm->mode != VMM_PSCI_KERNEL)
+		vpsci_system_wake(vm->psci);
 	snprintf(extra, sizeof(extra), ",\"reason\":\"%s\",\"suspended_s\":%.6f",
 		 reason ? reason : "?", events_now() - t0);
-	events_system("SYSTEM_WAKE", v->idx, "user", extra);
+	events_system("SYSTEM_WAKE", v->idx, handled, extra);
 	vmm_debug("vcpu%" PRIu32 ": SYSTEM_SUSPEND: woken (%s) after %.3f s", v->idx,
 		  reason ? reason : "?", events_now() - t0);
 	if (vcpu_enter_at(v, &ev->entry) < 0)
@@ -547,11 +583,12 @@ static const char *exit_name(enum vpsci_exit e)
  * Hybrid mode, before the engine: the functions neither side can answer
  * truthfully are NOT_SUPPORTED. Returns true when *res holds the answer.
  */
-static bool hybrid_refuse(const struct vpsci_call *call, struct vpsci_result *res)
+static bool hybrid_refuse(const struct vmm *vm, const struct vpsci_call *call,
+			  struct vpsci_result *res)
 {
 	uint32_t fid = (uint32_t)call->x[0];
 
-	if (!is_psci_range(fid) || !hybrid_unavailable(fid & 0x1fu))
+	if (!is_psci_range(fid) || !hybrid_unavailable(vm, fid & 0x1fu))
 		return false;
 	memset(res, 0, sizeof(*res));
 	res->x[0] = (uint64_t)(int64_t)VPSCI_RET_NOT_SUPPORTED;
@@ -560,18 +597,38 @@ static bool hybrid_refuse(const struct vpsci_call *call, struct vpsci_result *re
 }
 
 /* Hybrid mode, after the engine: PSCI_FEATURES says what hybrid_refuse() refuses. */
-static void hybrid_adjust(const struct vpsci_call *call, struct vpsci_result *res)
+static void hybrid_adjust(const struct vmm *vm, const struct vpsci_call *call,
+			  struct vpsci_result *res)
 {
 	uint32_t fid = (uint32_t)call->x[0];
 	uint32_t q = (uint32_t)call->x[1];
 
 	if ((fid & 0x1fu) != VPSCI_FN_PSCI_FEATURES || res->exit != VPSCI_EXIT_CONTINUE)
 		return;
-	if (is_psci_range(q) && hybrid_unavailable(q & 0x1fu))
+	if (is_psci_range(q) && hybrid_unavailable(vm, q & 0x1fu))
 		res->x[0] = (uint64_t)(int64_t)VPSCI_RET_NOT_SUPPORTED;
 	else if (is_psci_range(q) && (q & 0x1fu) == VPSCI_FN_CPU_SUSPEND &&
 		 (int64_t)res->x[0] >= 0)
 		res->x[0] &= ~(uint64_t)VPSCI_FEAT_SUSPEND_OSI;	/* KVM has no OS-initiated mode */
+}
+
+/*
+ * Hybrid mode, before the engine sees a SYSTEM_SUSPEND: the engine never
+ * sees CPU_ON/CPU_OFF there, so KVM is asked whether every other vCPU is
+ * off (DEN0022 5.19: else DENIED). Returns true to go on to the engine;
+ * false with *res set (DENIED), or with res->exit = SYSTEM_EVENT when the
+ * VM is going down.
+ */
+static bool hybrid_others_off(struct vcpu *v, struct vpsci_result *res)
+{
+	int r = vcpu_others_off(v);
+
+	if (r > 0)
+		return true;
+	memset(res, 0, sizeof(*res));
+	res->x[0] = (uint64_t)(int64_t)VPSCI_RET_DENIED;
+	res->exit = r < 0 ? VPSCI_EXIT_SYSTEM_EVENT : VPSCI_EXIT_CONTINUE;
+	return false;
 }
 
 /*
@@ -610,12 +667,19 @@ int psci_handle_hypercall(struct vcpu *v, bool *park, bool *done)
 		call.big_endian = (sctlr >> 25) & 1;	/* SCTLR_EL1.EE */
 	}
 
-	if (vm->mode == VMM_PSCI_HYBRID && hybrid_refuse(&call, &res)) {
+	if (vm->mode == VMM_PSCI_HYBRID && hybrid_refuse(vm, &call, &res)) {
 		r = 0;
+	} else if (vm->mode == VMM_PSCI_HYBRID && is_psci_range(fid) &&
+		   (fid & 0x1fu) == VPSCI_FN_SYSTEM_SUSPEND && !hybrid_others_off(v, &res)) {
+		r = 0;
+		if (res.exit == VPSCI_EXIT_SYSTEM_EVENT) {
+			*done = true;	/* the VM is going down */
+			return 0;
+		}
 	} else {
 		r = vpsci_call(vm->psci, v->idx, &call, &res);
 		if (vm->mode == VMM_PSCI_HYBRID)
-			hybrid_adjust(&call, &res);
+			hybrid_adjust(vm, &call, &res);
 	}
 	if (r < 0) {
 		vmm_log("vcpu%" PRIu32 ": vpsci_call(0x%08" PRIx32 "): %s", v->idx, fid,
@@ -674,7 +738,7 @@ int psci_handle_hypercall(struct vcpu *v, bool *park, bool *done)
 		vm_finish(vm, VMM_OUT_RESET);
 		break;
 	case VPSCI_EVENT_SUSPEND:
-		r = system_suspend(v, &ev);
+		r = system_suspend(v, &ev, "user");
 		if (r < 0)
 			return -1;
 		if (r > 0)
@@ -682,6 +746,53 @@ int psci_handle_hypercall(struct vcpu *v, bool *park, bool *done)
 		break;
 	}
 	*done = true;
+	return 0;
+}
+
+/*
+ * Kernel mode with KVM_CAP_ARM_SYSTEM_SUSPEND: KVM hands SYSTEM_SUSPEND over
+ * unchecked and leaves the whole call to userspace (api.rst,
+ * KVM_SYSTEM_EVENT_SUSPEND); the PC is already past the HVC/SMC. DEN0022
+ * 5.19: a bad entry point is INVALID_ADDRESS, another vCPU on is DENIED,
+ * else the caller sleeps and restarts at the entry point.
+ * Returns 0 (*done when the VM is ending), -1 on a host error.
+ */
+static int kernel_system_suspend(struct vcpu *v, bool *done)
+{
+	struct vmm *vm = v->vm;
+	struct vpsci_system_event ev = { .type = VPSCI_EVENT_SUSPEND, .caller = v->idx };
+	uint64_t fid, pc, ctx, sctlr;
+	char extra[96];
+	int r;
+
+	if (vcpu_get_reg(v, VMM_REG_X(0), &fid) < 0 || vcpu_get_reg(v, VMM_REG_X(1), &pc) < 0 ||
+	    vcpu_get_reg(v, VMM_REG_X(2), &ctx) < 0 ||
+	    vcpu_get_reg(v, VMM_REG_SCTLR_EL1, &sctlr) < 0)
+		return -1;
+	if (!(fid & VPSCI_SMCCC_SMC64)) {
+		pc &= 0xffffffffu;	/* SMC32: the upper halves are ignored */
+		ctx &= 0xffffffffu;
+	}
+	if (pc < VMM_RAM_BASE || pc > VMM_RAM_BASE + vm->ram_size - 4 || (pc & 3))
+		return vcpu_set_reg(v, VMM_REG_X(0), (uint64_t)(int64_t)VPSCI_RET_INVALID_ADDRESS);
+	r = vcpu_others_off(v);
+	if (r < 0) {
+		*done = true;
+		return 0;
+	}
+	if (r == 0)
+		return vcpu_set_reg(v, VMM_REG_X(0), (uint64_t)(int64_t)VPSCI_RET_DENIED);
+	ev.entry.pc = pc;
+	ev.entry.context_id = ctx;
+	ev.entry.big_endian = (sctlr >> 25) & 1;	/* SCTLR_EL1.EE */
+	snprintf(extra, sizeof(extra), ",\"entry\":\"0x%" PRIx64 "\",\"context\":\"0x%" PRIx64
+		 "\"", pc, ctx);
+	events_system("SYSTEM_SUSPEND", v->idx, "kernel", extra);
+	r = system_suspend(v, &ev, "kernel");
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		*done = true;
 	return 0;
 }
 
@@ -735,6 +846,8 @@ int psci_handle_system_event(struct vcpu *v, bool *done)
 		}
 		vm_finish(vm, VMM_OUT_RESET);
 		break;
+	case KVM_SYSTEM_EVENT_SUSPEND:
+		return kernel_system_suspend(v, done);
 	case KVM_SYSTEM_EVENT_CRASH:
 		events_system("CRASH", v->idx, "kernel", NULL);
 		vmm_log("vcpu%" PRIu32 ": the guest reported a crash", v->idx);

@@ -182,6 +182,7 @@ static void *vcpu_thread(void *arg)
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+				vcpu_hold_point(v);
 				continue;
 			}
 			vmm_log("vcpu%" PRIu32 ": KVM_RUN: %s", v->idx, strerror(errno));

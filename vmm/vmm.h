@@ -101,6 +101,9 @@ struct vcpu {
 	bool on_pending;		/* ops->cpu_on() asked this vCPU to start */
 	struct vpsci_entry on_entry;
 	bool stopped;			/* the thread runs no more guest code */
+	bool hold;			/* hold.c: stay out of KVM_RUN for a check */
+	bool held;			/* hold.c: out of KVM_RUN, MP state read */
+	uint32_t held_mp_state;
 
 	atomic_bool stop;		/* asked to stop (VM teardown) */
 
@@ -124,6 +127,7 @@ struct vmm {
 	int preferred_target;
 	bool have_filter;		/* the host has KVM's SMCCC filter */
 	uint32_t kvm_psci_version;	/* in-kernel PSCI version (kernel/hybrid) */
+	bool system_suspend;		/* SYSTEM_SUSPEND offered to the guest */
 	struct vpsci_vm *psci;
 	uint64_t kernel_entry;
 	uint64_t dtb_addr;
@@ -162,6 +166,10 @@ int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val);
 int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val);
 int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e);
 void vcpu_kick(struct vcpu *v);
+
+/* hold.c */
+void vcpu_hold_point(struct vcpu *v);
+int vcpu_others_off(struct vcpu *self);
 
 /* psci.c */
 int psci_resolve(struct vmm *vm);
