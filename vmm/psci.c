@@ -496,6 +496,7 @@ static int suspend_in_kvm(struct vcpu *v, const char **reason)
 				return -1;
 			}
 			__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+			vcpu_hold_point(v);	/* answers "suspended", never "off" */
 			continue;
 		}
 		if (v->run->exit_reason == KVM_EXIT_INTR)
