@@ -85,6 +85,7 @@ static void rec_system_event(void *opaque, const struct vpsci_system_event *ev)
 
 	r->event_seq = atomic_fetch_add(&r->seq, 1);
 	r->last_ev = *ev;
+	r->mem_protect_at_event = r->vm && vpsci_mem_protect(r->vm);
 	atomic_fetch_add(&r->event_calls, 1);
 }
 

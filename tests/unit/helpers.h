@@ -83,6 +83,7 @@ struct rec {
 	atomic_uint event_calls;
 	unsigned int event_seq;
 	struct vpsci_system_event last_ev;
+	bool mem_protect_at_event;		/* vpsci_mem_protect() when it was reported */
 	/* The fake clock ops->now_us reads (microseconds); tests move it. */
 	_Atomic uint64_t now_us;
 	atomic_uint now_calls;
