@@ -330,6 +330,10 @@ full)
 	t_conformance user
 	t_conformance hybrid
 	t_conformance kernel
+	# The newest guest kernel too.
+	gk=7
+	K=/testbed/kernels/vmlinuz-7
+	t_cycles 4cpu user 4 uart,rtc,signal
 	;;
 only)
 	eval "${ONLY:?set ONLY to the test calls to run}"
