@@ -15,7 +15,7 @@
 # (nested, never asserted), from when this script sees the guest's lines and
 # vpsci-run -v's: enter = the guest's "start" line to the caller asleep
 # (Linux's suspend path), asleep = SYSTEM_SUSPEND to SYSTEM_WAKE from the
-# events log (includes the host's 1 s wait, or the 3 s RTC alarm), resume =
+# events log (includes the host's 1 s wait, or the 4 s RTC alarm), resume =
 # woken to the guest's "resumed" line (Linux's resume path), total = asleep
 # to the "resumed" line.
 # Ends with "N passed, N failed, N skipped"; exit status 0 only if none failed.
