@@ -786,6 +786,9 @@ static int kernel_system_suspend(struct vcpu *v, bool *done)
 	ev.entry.pc = pc;
 	ev.entry.context_id = ctx;
 	ev.entry.big_endian = (sctlr >> 25) & 1;	/* SCTLR_EL1.EE */
+	pthread_mutex_lock(&vm->lock);
+	vm->wake = false;	/* only wake-ups from now on count (op_system_event in user mode) */
+	pthread_mutex_unlock(&vm->lock);
 	snprintf(extra, sizeof(extra), ",\"entry\":\"0x%" PRIx64 "\",\"context\":\"0x%" PRIx64
 		 "\"", pc, ctx);
 	events_system("SYSTEM_SUSPEND", v->idx, "kernel", extra);
