@@ -12,12 +12,13 @@
 # SIGUSR1) once the events log shows the guest suspended, and checks the
 # guest console and the events log after each cycle. Times are printed as
 #   bench suspend-<scenario>-<src>-<metric> <s> s
-# (nested, never asserted), from when this script sees the guest's lines and
-# vpsci-run -v's: enter = the guest's "start" line to the caller asleep
-# (Linux's suspend path), asleep = SYSTEM_SUSPEND to SYSTEM_WAKE from the
-# events log (includes the host's 1 s wait, or the 4 s RTC alarm), resume =
-# woken to the guest's "resumed" line (Linux's resume path), total = asleep
-# to the "resumed" line.
+# (nested, never asserted): asleep = SYSTEM_SUSPEND to SYSTEM_WAKE from the
+# events log (vpsci-run's clock; includes the host's 1 s wait or the RTC
+# alarm); cycle = the guest's "start" line to its "resumed" line (as this
+# script sees them); overhead = cycle - asleep (Linux's suspend and resume
+# paths); resume = vpsci-run -v's "woken" line to the guest's "resumed" line
+# and total = its "asleep" line to "resumed" (these two compare stderr with
+# the console, read by two readers: under load they skew by up to ~2 s).
 # Ends with "N passed, N failed, N skipped"; exit status 0 only if none failed.
 set -u
 
@@ -97,7 +98,8 @@ stamp() {
 	while IFS= read -r line; do
 		case "$line" in
 		*vpsci-susp* | *"SYSTEM_SUSPEND: "*)
-			printf '%s %s\n' "$(uptime_s)" "$line" >>"$tm"
+			read -r up _ </proc/uptime	# no fork: keep the lag small
+			printf '%s %s\n' "$up" "$line" >>"$tm"
 			;;
 		vpsci-run-status=*)
 			echo "${line#vpsci-run-status=}" >"$OUT/$name.st"
@@ -216,9 +218,12 @@ t_cycles() {
 		# events log's own measure of the time asleep.
 		ts=$(grep -F "SYSTEM_SUSPEND: asleep" "$tm" | sed -n "${k}p")
 		tw=$(grep -F "SYSTEM_SUSPEND: woken" "$tm" | sed -n "${k}p")
+		asleep=$(ev_field "$ev" '"event":"SYSTEM_WAKE"' $k suspended_s)
+		cycle=$(sub "${start%% *}" "${line%% *}")
 		b=suspend-$tag-host$H-guest$gk-$k-$src
-		echo "bench $b-enter $(sub "${start%% *}" "${ts%% *}") s"
-		echo "bench $b-asleep $(ev_field "$ev" '"event":"SYSTEM_WAKE"' $k suspended_s) s"
+		echo "bench $b-asleep $asleep s"
+		echo "bench $b-cycle $cycle s"
+		echo "bench $b-overhead $(sub "$asleep" "$cycle") s"
 		echo "bench $b-resume $(sub "${tw%% *}" "${line%% *}") s"
 		echo "bench $b-total $(sub "${ts%% *}" "${line%% *}") s"
 	done
