@@ -24,6 +24,7 @@ set -u
 
 what=${1:-quick}
 gk=${2:-6.12}
+gk0=$gk
 K=/testbed/kernels/vmlinuz-$gk
 I=/testbed/kernels/initrd.img
 H=${TESTBED_HOST_KERNEL:-?}
@@ -348,6 +349,8 @@ only)
 	exit 2
 	;;
 esac
-echo "suspend-tests ($what, host $H, guest $gk): $pass passed, $fail failed, $skip skipped"
+guests=$gk0
+[ "$gk" = "$gk0" ] || guests="$gk0 and $gk"
+echo "suspend-tests ($what, host $H, guest $guests): $pass passed, $fail failed, $skip skipped"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
