@@ -4,10 +4,11 @@
 # RTC, the wake sources): vmm/tests/suspend-tests.sh in one testbed boot per
 # host kernel. See docs/suspend.md.
 #
-#   make check-suspend        user mode 1 and 4 vCPUs x 3 wake sources, --no-system-suspend,
-#                             kernel mode 2 vCPUs x 2 (6.12 host)
-#   make check-suspend-full   plus SMC, hybrid mode, 4 vCPUs in kernel mode and the
-#                             conformance guest's SYSTEM_SUSPEND tests, on both host kernels
+#   make check-suspend        user mode 1 and 4 vCPUs x 3 wake sources, --no-system-suspend
+#                             (6.12 host; 2m50 at load 5, 4m on a loaded machine)
+#   make check-suspend-full   plus SMC, hybrid and kernel mode with 4 vCPUs, the conformance
+#                             guest's SYSTEM_SUSPEND tests in each mode and the 7.x guest,
+#                             on both host kernels (26 min at load 11)
 #
 # Prints "bench suspend-<scenario>-<cycle>-<source>-<metric> <s> s" (nested times).
 

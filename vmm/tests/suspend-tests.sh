@@ -324,7 +324,6 @@ quick)
 	t_cycles 1cpu user 1 uart,signal,rtc
 	t_cycles 4cpu user 4 rtc,uart,signal
 	t_withheld
-	t_cycles kernel-2cpu kernel 2 rtc,uart --system-suspend
 	;;
 full)
 	t_cycles 1cpu user 1 uart,signal,rtc
