@@ -25,13 +25,32 @@ static struct pd_node *node_of(const struct vpsci_vm *vm, uint32_t idx, unsigned
 #define CLUSTER_MASK	0xff00ffff00ull
 
 /*
+ * The valid composites of vm's hierarchy (vm->pd_levels, pd_states), in a
+ * fixed order: the STAT slots, and what the snapshot format counts on.
+ */
+void pd_comps(struct vpsci_vm *vm)
+{
+	uint32_t cpu, cl, sy;
+
+	vm->nr_comps = 0;
+	if (!vm->pd_levels)
+		return;
+	for (cpu = VPSCI_LOCAL_RETENTION; cpu <= VPSCI_LOCAL_OFF; cpu++)
+		for (cl = 0; cl <= VPSCI_LOCAL_OFF; cl++)
+			for (sy = 0; sy <= VPSCI_LOCAL_OFF; sy++)
+				if (comp_valid(vm, VPSCI_STATEID(cpu, cl, sy)))
+					vm->comps[vm->nr_comps++] =
+						(uint16_t)VPSCI_STATEID(cpu, cl, sy);
+}
+
+/*
  * Build the nodes (clusters in MPIDR order, then the system), the list of
  * valid composites and, with VPSCI_CFG_STAT, the counters. Needs
  * topology_init(). Returns 0 or VPSCI_E_NOMEM.
  */
 int pd_init(struct vpsci_vm *vm)
 {
-	uint32_t pos, n = 0, cpu, cl, sy;
+	uint32_t pos, n = 0;
 
 	for (pos = 0; pos < vm->nr_vcpus; pos++) {
 		const struct vpsci_vcpu *v = &vm->vcpus[vm->by_mpidr[pos]];
@@ -59,15 +78,7 @@ int pd_init(struct vpsci_vm *vm)
 	vm->nodes[vm->nr_clusters].first = 0;
 	vm->nodes[vm->nr_clusters].count = vm->nr_vcpus;
 
-	vm->nr_comps = 0;
-	if (vm->pd_levels) {
-		for (cpu = VPSCI_LOCAL_RETENTION; cpu <= VPSCI_LOCAL_OFF; cpu++)
-			for (cl = 0; cl <= VPSCI_LOCAL_OFF; cl++)
-				for (sy = 0; sy <= VPSCI_LOCAL_OFF; sy++)
-					if (comp_valid(vm, VPSCI_STATEID(cpu, cl, sy)))
-						vm->comps[vm->nr_comps++] =
-							(uint16_t)VPSCI_STATEID(cpu, cl, sy);
-	}
+	pd_comps(vm);
 	if (vm->flags & VPSCI_CFG_STAT) {
 		vm->stats = calloc((size_t)vm->nr_vcpus * vm->nr_comps, sizeof(vm->stats[0]));
 		if (!vm->stats)
