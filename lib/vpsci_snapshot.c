@@ -321,7 +321,7 @@ static bool entry_flags_valid(uint32_t f)
 static int check_vcpu_record(const struct snap_view *v, const uint8_t *r, const uint8_t *vx)
 {
 	uint32_t s = get32(r + VOFF_STATE), f = get32(r + VOFF_EFLAGS);
-	uint32_t ps = get32(r + VOFF_PSTATE), req = 0, ent, l;
+	uint32_t ps = get32(r + VOFF_PSTATE), req = 0;
 	bool powerdown = false;
 
 	if (get64(r + VOFF_MPIDR) & ~VPSCI_MPIDR_AFF_MASK)
@@ -331,7 +331,8 @@ static int check_vcpu_record(const struct snap_view *v, const uint8_t *r, const 
 	if (s == PS_SUSPENDED ? ps_decode(&v->pd, ps, &req, &powerdown) != 0 : ps != 0)
 		return VPSCI_E_SNAP_CORRUPT;
 	if (vx) {
-		ent = get32(vx + VXOFF_ENT);
+		uint32_t ent = get32(vx + VXOFF_ENT);
+
 		if (s != PS_SUSPENDED) {
 			if (get32(vx + VXOFF_REQ) || ent || get32(vx + VXOFF_SEQ) ||
 			    get64(vx + VXOFF_START))
@@ -341,7 +342,7 @@ static int check_vcpu_record(const struct snap_view *v, const uint8_t *r, const 
 				return VPSCI_E_SNAP_CORRUPT;
 			if (v->pd.pd_levels ? !comp_valid(&v->pd, ent) : ent != req)
 				return VPSCI_E_SNAP_CORRUPT;
-			for (l = 0; l < NR_LEVELS; l++)
+			for (uint32_t l = 0; l < NR_LEVELS; l++)
 				if (COMP_LOCAL(ent, l) > COMP_LOCAL(req, l) ||
 				    (l == 0 && COMP_LOCAL(ent, 0) != COMP_LOCAL(req, 0)))
 					return VPSCI_E_SNAP_CORRUPT;
