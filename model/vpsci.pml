@@ -13,6 +13,15 @@
  * interleaving is sequentially consistent like the code's seq_cst atomics);
  * a guard "(cond)" stands for the code's spin-wait.
  *
+ * OS-initiated mode (lib/vpsci_pd.c), with -DOSI (the system calls are
+ * left out then, they do not touch the counters): all N vCPUs form one cluster. An OSI
+ * CPU_SUSPEND that powers the cluster down, and PSCI_SET_SUSPEND_MODE's
+ * "caller is the last one on", scan the other vCPUs without locks between
+ * two reads of the node's transition counters (trb, tre); CPU_ON (of its
+ * target), CPU_OFF and the wake-up bump trb before and tre after their
+ * state change. Checked: when such a scan succeeds, at its last counter
+ * read every other vCPU really is as the scan found it.
+ *
  * Checked: the assertions below (safety) and, by spin's end-state check,
  * freedom from deadlock. N and K are set with -D on the spin command line.
  */
@@ -40,6 +49,7 @@
 
 byte st[N];		/* vcpus[i].state */
 byte sys = RUNNING;	/* vm->sys */
+byte trb, tre;		/* the cluster's (= system's) pd_node tr_begin, tr_end */
 
 /* Ghost state: what the host and the guest have been told. */
 bool running[N];	/* a CPU_ON SUCCESS (or boot) since the vCPU last went off */
@@ -53,9 +63,10 @@ inline wait_stable(i, s)
 	atomic { stable(st[i]) -> s = st[i] }
 }
 
-/* lib/vpsci_on.c: psci_cpu_on() */
+/* lib/vpsci_on.c: psci_cpu_on(), tr_begin/tr_end around start_target() */
 inline cpu_on(me, t, s, ys, done)
 {
+	trb++;
 	done = false;
 	do
 	:: done -> break
@@ -96,7 +107,42 @@ inline cpu_on(me, t, s, ys, done)
 			:: else -> skip
 			fi
 		fi
-	od
+	od;
+	tre++
+}
+
+/*
+ * lib/vpsci_pd.c: coordinate_osi() for a cluster power-down, and
+ * psci_set_suspend_mode() for OSI -> PC ('off' set: every other vCPU must be
+ * OFF; else not running: OFF or suspended). scan_begin, the lock-free scan
+ * (a claimed vCPU counts as running), scan_end; then the caller commits.
+ */
+inline osi_scan(me, i, s, b, ok, off)
+{
+	atomic { b = trb; ok = (tre == b) };
+	i = 0;
+	do
+	:: !ok || i == N -> break
+	:: ok && i < N && i == me -> i++
+	:: ok && i < N && i != me ->
+		s = st[i];
+		if
+		:: s == ON || s == CLAIMED || (off && s != OFF) -> ok = false
+		:: else -> i++
+		fi
+	od;
+	atomic {
+		ok = ok && trb == b;
+		/* The linearisation point: everybody is as the scan read them. */
+		i = 0;
+		do
+		:: !ok || i == N -> break
+		:: ok && i < N ->
+			assert(i == me || (off && st[i] == OFF) ||
+			       (!off && st[i] != ON && st[i] != CLAIMED));
+			i++
+		od
+	}
 }
 
 /* lib/vpsci_topology.c: AFFINITY_INFO at level 0 */
@@ -219,17 +265,38 @@ end_parked:
 		:: cpu_on(me, t, s, ys, done)
 		:: affinity_info(t, s)
 		:: /* CPU_OFF: the caller's own ON -> OFF; the host parks it */
-		   atomic { running[me] = false; st[me] = OFF }
+		   trb++;
+		   atomic { running[me] = false; st[me] = OFF };
+		   tre++
 		:: /* CPU_SUSPEND, then vpsci_vcpu_wake() */
 		   st[me] = SUSP;
-		   st[me] = ON
+		   trb++;
+		   st[me] = ON;
+		   tre++
+#ifdef OSI
+		:: /* OSI CPU_SUSPEND powering the cluster down, then the wake-up */
+		   osi_scan(me, i, s, ys, ok, false);
+		   if
+		   :: !ok -> goto next	/* DENIED */
+		   :: else -> skip
+		   fi;
+		   st[me] = SUSP;
+		   trb++;
+		   st[me] = ON;
+		   tre++
+		:: /* PSCI_SET_SUSPEND_MODE(PC) from OSI: the caller must be the last */
+		   osi_scan(me, i, s, ys, ok, true)
+#else
 		:: system_suspend(me, i, s, ok)
 		:: system_event(me, i, s, ok);
 		   if
 		   :: ok -> break	/* the caller ends with the VM */
 		   :: else -> skip
 		   fi
-		fi
+#endif
+		fi;
+next:
+		skip
 	od
 }
 
