@@ -190,7 +190,8 @@ static void check_node_hw_state(struct fuzz_host *h, uint32_t caller, uint32_t i
 			continue;	/* level above this VM's hierarchy */
 		check(rn.x[0] <= VPSCI_HW_STANDBY, "NODE_HW_STATE answers ON, OFF or STANDBY");
 		if (ra.x[0] == VPSCI_AFF_OFF)
-			check(rn.x[0] == VPSCI_HW_OFF, "AFFINITY_INFO OFF implies NODE_HW_STATE OFF");
+			check(rn.x[0] == VPSCI_HW_OFF,
+			      "AFFINITY_INFO OFF implies NODE_HW_STATE OFF");
 		if (rn.x[0] == VPSCI_HW_ON)
 			check(ra.x[0] == VPSCI_AFF_ON, "NODE_HW_STATE ON implies AFFINITY_INFO ON");
 	}
@@ -229,7 +230,8 @@ static void check_stat(struct fuzz_host *h, uint32_t caller, uint32_t i)
 static void check_osi_entry(struct fuzz_host *h, uint32_t caller, const struct vpsci_result *res)
 {
 	bool ext = vpsci_flags(h->vm) & VPSCI_CFG_EXT_STATEID;
-	uint32_t id = res->power_state & (ext ? VPSCI_PS_EXT_STATE_ID_MASK : VPSCI_PS_STATE_ID_MASK);
+	uint32_t id = res->power_state &
+		      (ext ? VPSCI_PS_EXT_STATE_ID_MASK : VPSCI_PS_STATE_ID_MASK);
 	uint64_t key = vpsci_vcpu_mpidr(h->vm, caller) & 0xff00ffff00ull;
 	uint32_t j;
 

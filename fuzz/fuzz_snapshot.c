@@ -89,7 +89,8 @@ static void check_canonical(struct vpsci_vm *vm, const uint8_t *data, size_t siz
 		     (size_t)data[15] << 24;
 		check(v1 < len && v1 <= size, "format 1 is a prefix of format 2");
 		check(!memcmp(out, data, 8) && !memcmp(out + 10, data + 10, 2) &&
-		      !memcmp(out + 20, data + 20, v1 - 20), "accepted format 1 input is canonical");
+		      !memcmp(out + 20, data + 20, v1 - 20),
+		      "accepted format 1 input is canonical");
 	} else {
 		check(len <= size && !memcmp(out, data, len), "accepted input is canonical");
 	}

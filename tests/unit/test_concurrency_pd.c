@@ -125,7 +125,8 @@ static void *osi_worker(void *arg)
 
 		for (i = 0; i < NR; i++)
 			before[i] = atomic_load(&c->gen[i]);
-		atomic_fetch_add(&c->gen[w->v], 1);	/* about to suspend: no longer surely running */
+		/* about to suspend: no longer surely running */
+		atomic_fetch_add(&c->gen[w->v], 1);
 		ret = pcall(c, w->v, VPSCI_FN64(VPSCI_FN_CPU_SUSPEND),
 			    cluster ? w->ps_cluster : w->ps_cpu, ENTRY_OK, &ex);
 		if (ret == 0 && ex == VPSCI_EXIT_SUSPEND) {
