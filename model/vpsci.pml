@@ -13,8 +13,8 @@
  * interleaving is sequentially consistent like the code's seq_cst atomics);
  * a guard "(cond)" stands for the code's spin-wait.
  *
- * OS-initiated mode (lib/vpsci_pd.c), with -DOSI (the system calls are
- * left out then, they do not touch the counters): all N vCPUs form one cluster. An OSI
+ * OS-initiated mode (lib/vpsci_pd.c), with -DOSI (the system calls and
+ * AFFINITY_INFO are left out then: they do not touch the counters): all N vCPUs form one cluster. An OSI
  * CPU_SUSPEND that powers the cluster down, and PSCI_SET_SUSPEND_MODE's
  * "caller is the last one on", scan the other vCPUs without locks between
  * two reads of the node's transition counters (trb, tre); CPU_ON (of its
@@ -51,6 +51,15 @@ byte st[N];		/* vcpus[i].state */
 byte sys = RUNNING;	/* vm->sys */
 byte trb, tre;		/* the cluster's (= system's) pd_node tr_begin, tr_end */
 
+/* tr_begin()/tr_end(): only a VM that offers OSI keeps the counters. */
+#ifdef OSI
+#define TR_BEGIN	trb++
+#define TR_END		tre++
+#else
+#define TR_BEGIN	skip
+#define TR_END		skip
+#endif
+
 /* Ghost state: what the host and the guest have been told. */
 bool running[N];	/* a CPU_ON SUCCESS (or boot) since the vCPU last went off */
 bool stopreq[N];	/* ops->cpu_stop asked it to stop ... */
@@ -66,7 +75,7 @@ inline wait_stable(i, s)
 /* lib/vpsci_on.c: psci_cpu_on(), tr_begin/tr_end around start_target() */
 inline cpu_on(me, t, s, ys, done)
 {
-	trb++;
+	TR_BEGIN;
 	done = false;
 	do
 	:: done -> break
@@ -108,7 +117,7 @@ inline cpu_on(me, t, s, ys, done)
 			fi
 		fi
 	od;
-	tre++
+	TR_END
 }
 
 /*
@@ -263,16 +272,18 @@ end_parked:
 		fi;
 		if
 		:: cpu_on(me, t, s, ys, done)
+#ifndef OSI
 		:: affinity_info(t, s)
+#endif
 		:: /* CPU_OFF: the caller's own ON -> OFF; the host parks it */
-		   trb++;
+		   TR_BEGIN;
 		   atomic { running[me] = false; st[me] = OFF };
-		   tre++
+		   TR_END
 		:: /* CPU_SUSPEND, then vpsci_vcpu_wake() */
 		   st[me] = SUSP;
-		   trb++;
+		   TR_BEGIN;
 		   st[me] = ON;
-		   tre++
+		   TR_END
 #ifdef OSI
 		:: /* OSI CPU_SUSPEND powering the cluster down, then the wake-up */
 		   osi_scan(me, i, s, ys, ok, false);
@@ -281,9 +292,9 @@ end_parked:
 		   :: else -> skip
 		   fi;
 		   st[me] = SUSP;
-		   trb++;
+		   TR_BEGIN;
 		   st[me] = ON;
-		   tre++
+		   TR_END
 		:: /* PSCI_SET_SUSPEND_MODE(PC) from OSI: the caller must be the last */
 		   osi_scan(me, i, s, ys, ok, true)
 #else
