@@ -363,6 +363,10 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 	}
 	if (!o->kernel)
 		return usage_error("no kernel: give --kernel IMAGE");
+	/* Test knob (docs/hibernate.md): a build whose default version differs. */
+	if (!o->psci_version && getenv("VPSCI_RUN_DEFAULT_PSCI_VERSION") &&
+	    !parse_version(getenv("VPSCI_RUN_DEFAULT_PSCI_VERSION"), &o->psci_version))
+		return usage_error("VPSCI_RUN_DEFAULT_PSCI_VERSION: expected 0.1 to 1.3");
 	if (o->machine_on_off && !o->machine_path)
 		return usage_error("--machine-on-off needs --machine FILE");
 	if (o->system_suspend && o->mode_set && o->mode != VMM_PSCI_USER)

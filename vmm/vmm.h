@@ -222,6 +222,18 @@ int machine_save(struct vmm *vm, const char *path, const char *reason);
 int machine_check_engine(const struct vmm *vm);
 const void *machine_engine_snapshot(const struct vmm_machine *m, size_t *len);
 
+/* sha256.c */
+struct sha256 {
+	uint32_t h[8];
+	uint8_t buf[64];
+	uint64_t len;
+	size_t fill;
+	void (*block)(uint32_t h[8], const uint8_t *p);
+};
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *data, size_t n);
+void sha256_hex(struct sha256 *s, char out[65]);
+
 /* uart.c */
 int uart_init(void);
 void uart_attach(struct vmm *vm);
