@@ -421,7 +421,7 @@ static const char *set_key(struct vmm_machine *m, const char *k, const char *v)
 	uint64_t u;
 
 	if (strcmp(k, "reason") == 0) {
-		if (strcmp(v, "SYSTEM_OFF2") && strcmp(v, "SYSTEM_OFF"))
+		if (strcmp(v, "SYSTEM_OFF2") != 0 && strcmp(v, "SYSTEM_OFF") != 0)
 			return "reason is neither SYSTEM_OFF2 nor SYSTEM_OFF";
 		snprintf(m->reason, sizeof(m->reason), "%s", v);
 	} else if (strcmp(k, "psci-version") == 0) {
@@ -437,7 +437,7 @@ static const char *set_key(struct vmm_machine *m, const char *k, const char *v)
 		else
 			return "psci-mode is not user, hybrid or kernel";
 	} else if (strcmp(k, "conduit") == 0) {
-		if (strcmp(v, "hvc") && strcmp(v, "smc"))
+		if (strcmp(v, "hvc") != 0 && strcmp(v, "smc") != 0)
 			return "conduit is not hvc or smc";
 		m->conduit = v[0] == 's' ? VPSCI_CONDUIT_SMC : VPSCI_CONDUIT_HVC;
 	} else if (strcmp(k, "system-suspend") == 0) {
@@ -447,7 +447,7 @@ static const char *set_key(struct vmm_machine *m, const char *k, const char *v)
 		if (!parse_bool(v, &m->machine_on_off))
 			return "machine-on-off is not 0 or 1";
 	} else if (strcmp(k, "gic") == 0) {
-		if (strcmp(v, "2") && strcmp(v, "3"))
+		if (strcmp(v, "2") != 0 && strcmp(v, "3") != 0)
 			return "gic is not 2 or 3";
 		m->gic_version = v[0] - '0';
 	} else if (strcmp(k, "cpus") == 0) {
@@ -455,11 +455,14 @@ static const char *set_key(struct vmm_machine *m, const char *k, const char *v)
 			return "cpus is not a vCPU count";
 		m->cpus = (unsigned int)u;
 	} else if (strcmp(k, "mpidrs") == 0) {
-		char *copy = strdup(v), *save = NULL, *tok;
+		char *copy, *save = NULL, *tok;
 		unsigned int n = 0;
 
-		if (!copy || !m->cpus)
-			return "mpidrs before cpus, or out of memory";
+		if (!m->cpus)
+			return "mpidrs before cpus";
+		copy = strdup(v);
+		if (!copy)
+			return "out of memory";
 		m->mpidrs = calloc(m->cpus, sizeof(*m->mpidrs));
 		for (tok = strtok_r(copy, ",", &save); tok && m->mpidrs;
 		     tok = strtok_r(NULL, ",", &save)) {

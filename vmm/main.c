@@ -238,6 +238,7 @@ static const struct option long_opts[] = {
 /* Returns -1 to go on, or an exit status (0 for --help). */
 static int parse_args(int argc, char **argv, struct vmm_opts *o)
 {
+	const char *knob;
 	uint64_t v;
 	int c;
 
@@ -364,8 +365,8 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 	if (!o->kernel)
 		return usage_error("no kernel: give --kernel IMAGE");
 	/* Test knob (docs/hibernate.md): a build whose default version differs. */
-	if (!o->psci_version && getenv("VPSCI_RUN_DEFAULT_PSCI_VERSION") &&
-	    !parse_version(getenv("VPSCI_RUN_DEFAULT_PSCI_VERSION"), &o->psci_version))
+	knob = getenv("VPSCI_RUN_DEFAULT_PSCI_VERSION");
+	if (!o->psci_version && knob && !parse_version(knob, &o->psci_version))
 		return usage_error("VPSCI_RUN_DEFAULT_PSCI_VERSION: expected 0.1 to 1.3");
 	if (o->machine_on_off && !o->machine_path)
 		return usage_error("--machine-on-off needs --machine FILE");

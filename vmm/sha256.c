@@ -11,12 +11,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#if defined(__aarch64__)
+/* GCC offers the SHA-256 intrinsics per function (target attribute); clang 14 only with +sha2. */
+#if defined(__aarch64__) && (!defined(__clang__) || defined(__ARM_FEATURE_SHA2))
+#define HAVE_ARM_SHA2 1
 #include <arm_neon.h>
 #include <sys/auxv.h>
 #ifndef HWCAP_SHA2
 #define HWCAP_SHA2	(1 << 6)
 #endif
+#else
+#define HAVE_ARM_SHA2 0
 #endif
 
 #include "vmm.h"
@@ -43,7 +47,7 @@ static void block_c(uint32_t h[8], const uint8_t *p)
 {
 	uint32_t w[64], a[8];
 
-	for (int i = 0; i < 16; i++)
+	for (size_t i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
 		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
 	for (int i = 16; i < 64; i++) {
@@ -68,7 +72,7 @@ static void block_c(uint32_t h[8], const uint8_t *p)
 		h[i] += a[i];
 }
 
-#if defined(__aarch64__)
+#if HAVE_ARM_SHA2
 /*
  * One block with SHA256H/SHA256H2/SHA256SU0/SHA256SU1: four rounds per
  * step on {a,b,c,d} / {e,f,g,h}, the schedule kept in four vectors.
@@ -80,10 +84,10 @@ static void block_arm(uint32_t h[8], const uint8_t *p)
 	uint32x4_t abcd0 = abcd, efgh0 = efgh;
 	uint32x4_t m[4];
 
-	for (int i = 0; i < 4; i++)
+	for (size_t i = 0; i < 4; i++)
 		m[i] = vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(p + 16 * i)));
-	for (int r = 0; r < 16; r++) {
-		int k = r & 3;
+	for (size_t r = 0; r < 16; r++) {
+		size_t k = r & 3;
 		uint32x4_t wk = vaddq_u32(m[k], vld1q_u32(&sha256_k[4 * r]));
 		uint32x4_t prev = abcd;
 
@@ -106,7 +110,7 @@ void sha256_init(struct sha256 *s)
 	memset(s, 0, sizeof(*s));
 	memcpy(s->h, h0, sizeof(h0));
 	s->block = block_c;
-#if defined(__aarch64__)
+#if HAVE_ARM_SHA2
 	if (getauxval(AT_HWCAP) & HWCAP_SHA2)
 		s->block = block_arm;
 #endif
@@ -149,6 +153,6 @@ void sha256_hex(struct sha256 *s, char out[65])
 	for (int i = 0; i < 8; i++)
 		lenb[i] = (uint8_t)(bits >> (56 - 8 * i));
 	sha256_update(s, lenb, 8);
-	for (int i = 0; i < 8; i++)
+	for (size_t i = 0; i < 8; i++)
 		snprintf(out + 8 * i, 9, "%08" PRIx32, s->h[i]);
 }

@@ -109,6 +109,11 @@ key() {
 	sed -n "s/^$2=//p" "$1"
 }
 
+# swap_sig FILE: the signature at the end of the swap header page (4 KiB pages).
+swap_sig() {
+	dd if="$1" bs=1 skip=4086 count=10 2>/dev/null | tr -d '\000'
+}
+
 # expect_refusal NAME STATUS TEXT ARGS...: vpsci-run must exit STATUS and say TEXT.
 expect_refusal() {
 	name=$1
@@ -183,6 +188,12 @@ t_cycles() {
 		show cycles-0
 		return
 	fi
+	sig=$(swap_sig "$OUT/cycles.img")
+	if [ "$sig" = S1SUSPEND ]; then
+		ok "disk: the swap header on the --disk file carries Linux's image signature $sig"
+	else
+		ko "disk: swap header signature '$sig', want S1SUSPEND (image not on the file?)"
+	fi
 	if [ "$(key "$m" kernel-sha256)" = "$(sha256sum "$OUT/vmlinuz" | cut -d' ' -f1)" ]; then
 		ok "description: kernel-sha256 matches sha256sum of the kernel"
 	else
@@ -241,52 +252,53 @@ t_cycles() {
 # t_old NAME KERNEL RECORD-ENV VERSION-OPTS...: hibernate with --machine-on-off,
 # resume with this build's defaults, expect the recorded version.
 t_old() {
-	name=$1
+	tn=$1
 	kern=$2
 	renv=$3
 	wantv=$4
 	shift 4
-	truncate -s 128M "$OUT/$name.img"
-	m=$OUT/$name.machine
+	truncate -s 128M "$OUT/$tn.img"
+	m=$OUT/$tn.machine
 	if [ -n "$renv" ]; then
 		export VPSCI_RUN_DEFAULT_PSCI_VERSION="$renv"
 	fi
-	run "$name-0" -k "$kern" -i "$I" -c 1 -m 512 --disk "$OUT/$name.img" --machine "$m" \
+	run "$tn-0" -k "$kern" -i "$I" -c 1 -m 512 --disk "$OUT/$tn.img" --machine "$m" \
 		--machine-on-off -p "$APPEND vpsci.cycles=1" "$@"
 	unset VPSCI_RUN_DEFAULT_PSCI_VERSION
 	t_start_of=$t_start
-	off=$(count "$OUT/$name-0.ev" '"event":"SYSTEM_OFF",')
-	off2=$(count "$OUT/$name-0.ev" '"event":"SYSTEM_OFF2"')
-	feat=$(grep -F '"args":["0xc4000015"' "$OUT/$name-0.ev" | head -1 |
+	off=$(count "$OUT/$tn-0.ev" '"event":"SYSTEM_OFF",')
+	off2=$(count "$OUT/$tn-0.ev" '"event":"SYSTEM_OFF2"')
+	feat=$(grep -F '"args":["0xc4000015"' "$OUT/$tn-0.ev" | head -1 |
 		sed -n 's/.*"rc":\([-0-9]*\).*/\1/p')
 	if [ "$st" = 0 ] && [ "$off" = 1 ] && [ "$off2" = 0 ] &&
 		[ "$(key "$m" reason)" = SYSTEM_OFF ] && [ "$(key "$m" psci-version)" = "$wantv" ] &&
-		grep -q "vpsci-hibernate-start cycle=1" "$OUT/$name-0.log"; then
-		ok "$name-0: $(grep -o 'kernel=[^ ]*' "$OUT/$name-0.log" | head -1) under PSCI" \
+		grep -q "vpsci-hibernate-start cycle=1" "$OUT/$tn-0.log"; then
+		ok "$tn-0: $(grep -o 'kernel=[^ ]*' "$OUT/$tn-0.log" | head -1) under PSCI" \
 			"$wantv hibernated with plain SYSTEM_OFF -> status 0 (PSCI_FEATURES(SYSTEM_OFF2)" \
-			"asked: ${feat:-never}); --machine-on-off wrote the description"
+			"asked: ${feat:-never}); --machine-on-off wrote the description; swap" \
+			"signature on the disk: $(swap_sig "$OUT/$tn.img")"
 	else
-		ko "$name-0: status $st (want 0), SYSTEM_OFF $off / SYSTEM_OFF2 $off2 (want 1/0)," \
+		ko "$tn-0: status $st (want 0), SYSTEM_OFF $off / SYSTEM_OFF2 $off2 (want 1/0)," \
 			"reason '$(key "$m" reason 2>/dev/null)', version" \
 			"'$(key "$m" psci-version 2>/dev/null)' (want $wantv)"
-		show "$name-0"
+		show "$tn-0"
 		return
 	fi
-	t_off=$(event_time "$name-0" SYSTEM_OFF)
-	run "$name-1" --resume "$m"
-	t_res=$(line_time "$name-1" "vpsci-resumed cycle=1 markers=ok")
-	boot_ver=$(grep -F '"event":"BOOT"' "$OUT/$name-1.ev" | sed -n \
+	t_off=$(event_time "$tn-0" SYSTEM_OFF)
+	run "$tn-1" --resume "$m"
+	t_res=$(line_time "$tn-1" "vpsci-resumed cycle=1 markers=ok")
+	boot_ver=$(grep -F '"event":"BOOT"' "$OUT/$tn-1.ev" | sed -n \
 		's/.*"version":"\([^"]*\)".*/\1/p')
 	if [ "$st" = 0 ] && [ -n "$t_res" ] && [ "$boot_ver" = "$wantv" ] &&
-		grep -q "vpsci-guest-exit=0" "$OUT/$name-1.log"; then
+		grep -q "vpsci-guest-exit=0" "$OUT/$tn-1.log"; then
 		dt=$(awk -v a="$t_off" -v b="$t_res" 'BEGIN { printf "%.1f", b - a }')
-		ok "$name-1: --resume (this build's default: 1.3) gave the guest the recorded" \
+		ok "$tn-1: --resume (this build's default: 1.3) gave the guest the recorded" \
 			"PSCI $boot_ver; markers intact; status 0; hibernate-to-resumed $dt s"
-		echo "bench hibernate-to-resumed-host$H-$name $dt s"
+		echo "bench hibernate-to-resumed-host$H-$tn $dt s"
 	else
-		ko "$name-1: status $st (want 0), resumed line '${t_res:-none}', PSCI $boot_ver" \
+		ko "$tn-1: status $st (want 0), resumed line '${t_res:-none}', PSCI $boot_ver" \
 			"(want $wantv)"
-		show "$name-1"
+		show "$tn-1"
 	fi
 }
 
