@@ -17,7 +17,8 @@
 #   old      Linux 6.12 guest (knows no SYSTEM_OFF2), recorded by a build whose
 #            default is 1.2 with --machine-on-off: plain SYSTEM_OFF, status 0,
 #            description written; resumed by this build (default 1.3): the
-#            guest gets 1.2, resumes, markers intact
+#            guest gets 1.2, resumes, markers intact (6.12 guests get
+#            arm64.nolva: see docs/hibernate.md)
 # full adds:
 #   old13    Linux 6.12 guest under PSCI 1.3: SYSTEM_OFF2 offered, still plain
 #            SYSTEM_OFF (what the host can and cannot tell)
@@ -262,8 +263,12 @@ t_old() {
 	if [ -n "$renv" ]; then
 		export VPSCI_RUN_DEFAULT_PSCI_VERSION="$renv"
 	fi
+	# Linux 6.12 crashes restoring an image on CPUs with 52-bit VAs (LPA2, which
+	# the testbed's -cpu max has): trans_pgd_create_copy() faults; 7.x is fixed.
+	extra=
+	[ "$kern" = "$K6" ] && extra=" arm64.nolva"
 	run "$tn-0" -k "$kern" -i "$I" -c 1 -m 512 --disk "$OUT/$tn.img" --machine "$m" \
-		--machine-on-off -p "$APPEND vpsci.cycles=1" "$@"
+		--machine-on-off -p "$APPEND vpsci.cycles=1$extra" "$@"
 	unset VPSCI_RUN_DEFAULT_PSCI_VERSION
 	t_start_of=$t_start
 	off=$(count "$OUT/$tn-0.ev" '"event":"SYSTEM_OFF",')
