@@ -230,6 +230,11 @@ int fdt_build(struct vmm *vm, void *buf, size_t size, uint64_t initrd_start,
 		vmm_log("device tree: the PL031 RTC node: %s", fdt_strerror(r));
 		return -1;
 	}
+	r = disk_fdt_add(vm, buf);
+	if (r < 0) {
+		vmm_log("device tree: pmem-region node for --disk: %s", fdt_strerror(r));
+		return -1;
+	}
 
 	r = vpsci_fdt_add_cpus(vm->psci, buf, &ferr);
 	if (r == 0)

@@ -23,13 +23,14 @@
 
 int vmm_verbose;
 static const char *kvm_device = "/dev/kvm";
+static const char *resume_path;
 
 static const char usage_text[] =
 	"Usage: vpsci-run [OPTIONS] --kernel IMAGE\n"
 	"Boot an arm64 Linux Image (or a bare-metal image with the same header, x0 = DTB)\n"
 	"under KVM on QEMU virt's memory map, with PSCI answered by libvpsci.\n"
 	"\n"
-	"  -k, --kernel IMAGE       arm64 Image to boot (required)\n"
+	"  -k, --kernel IMAGE       arm64 Image to boot (required, unless --resume)\n"
 	"  -i, --initrd FILE        initial ramdisk\n"
 	"  -p, --append CMDLINE     kernel command line (also -append)\n"
 	"  -c, --cpus N             number of vCPUs, 1 up to KVM's maximum (also -smp N)\n"
@@ -46,6 +47,16 @@ static const char usage_text[] =
 	"      --no-reboot          exit with status 5 on SYSTEM_RESET instead of rebooting\n"
 	"      --max-reboots N      after N reboots in place, exit with status 5\n"
 	"      --events FILE        write one JSON object per line per PSCI call/system event\n"
+	"      --disk FILE          a guest disk: FILE (size a multiple of 2 MiB) as a DT\n"
+	"                           pmem-region, /dev/pmemN in Linux; up to 4, in order\n"
+	"      --machine FILE       when the guest hibernates (SYSTEM_OFF2), write the\n"
+	"                           machine description to FILE (docs/hibernate.md)\n"
+	"      --machine-on-off     write it on a plain SYSTEM_OFF too (guests that hibernate\n"
+	"                           without SYSTEM_OFF2: the host cannot tell)\n"
+	"      --resume FILE        bring up the machine FILE describes, so the guest resumes\n"
+	"                           from its hibernation image; options must not contradict\n"
+	"                           it; the next description is written to FILE again unless\n"
+	"                           --machine says otherwise\n"
 	"      --kvm-device PATH    KVM device to open (default /dev/kvm)\n"
 	"  -v, --verbose            human-readable log on stderr (twice: every PSCI call)\n"
 	"  -h, --help               this text\n"
@@ -62,7 +73,7 @@ static const char usage_text[] =
 	"  2  host or KVM error: no /dev/kvm, no SMCCC filter for --psci=user|hybrid,\n"
 	"     a version KVM cannot pin, a failing ioctl\n"
 	"  3  the guest crashed, or an internal error\n"
-	"  4  the guest hibernated (SYSTEM_OFF2)\n"
+	"  4  the guest hibernated (SYSTEM_OFF2); with --machine, the description is written\n"
 	"  5  the guest reset (SYSTEM_RESET/SYSTEM_RESET2) with --no-reboot or --max-reboots\n"
 	"  6  stopped from the host (Ctrl-A x, SIGINT, SIGTERM, SIGHUP)\n";
 
@@ -199,6 +210,10 @@ enum {
 	OPT_MAX_REBOOTS,
 	OPT_SMP,
 	OPT_KVM_DEVICE,
+	OPT_DISK,
+	OPT_MACHINE,
+	OPT_MACHINE_ON_OFF,
+	OPT_RESUME,
 };
 
 static const struct option long_opts[] = {
@@ -218,6 +233,10 @@ static const struct option long_opts[] = {
 	{ "system-suspend", no_argument, NULL, OPT_SYSTEM_SUSPEND },
 	{ "no-system-suspend", no_argument, NULL, OPT_NO_SYSTEM_SUSPEND },
 	{ "kvm-device", required_argument, NULL, OPT_KVM_DEVICE },
+	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "machine", required_argument, NULL, OPT_MACHINE },
+	{ "machine-on-off", no_argument, NULL, OPT_MACHINE_ON_OFF },
+	{ "resume", required_argument, NULL, OPT_RESUME },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -226,6 +245,7 @@ static const struct option long_opts[] = {
 /* Returns -1 to go on, or an exit status (0 for --help). */
 static int parse_args(int argc, char **argv, struct vmm_opts *o)
 {
+	const char *knob;
 	uint64_t v;
 	int c;
 
@@ -244,21 +264,26 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
+			o->given |= VMM_GIVEN_KERNEL;
 			o->kernel = optarg;
 			break;
 		case 'i':
+			o->given |= VMM_GIVEN_INITRD;
 			o->initrd = optarg;
 			break;
 		case 'p':
+			o->given |= VMM_GIVEN_APPEND;
 			o->append = optarg;
 			break;
 		case 'c':
 		case OPT_SMP:
+			o->given |= VMM_GIVEN_CPUS;
 			if (!parse_cpus(optarg, &o->cpus))
 				return usage_error("--cpus '%s': expected a vCPU count from 1 "
 						   "to %u", optarg, VPSCI_MAX_VCPUS);
 			break;
 		case 'm':
+			o->given |= VMM_GIVEN_MEM;
 			if (!parse_mem(optarg, &o->mem_mib))
 				return usage_error("--mem '%s': expected a size in MiB (or "
 						   "with M/G)", optarg);
@@ -276,11 +301,13 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 						   optarg);
 			break;
 		case OPT_PSCI_VERSION:
+			o->given |= VMM_GIVEN_PSCI_VERSION;
 			if (!parse_version(optarg, &o->psci_version))
 				return usage_error("--psci-version '%s': expected 0.1, 0.2, "
 						   "1.0, 1.1, 1.2 or 1.3", optarg);
 			break;
 		case OPT_CONDUIT:
+			o->given |= VMM_GIVEN_CONDUIT;
 			if (strcmp(optarg, "hvc") == 0)
 				o->conduit = VPSCI_CONDUIT_HVC;
 			else if (strcmp(optarg, "smc") == 0)
@@ -303,12 +330,28 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 			kvm_device = optarg;
 			break;
 		case OPT_SYSTEM_SUSPEND:
+			o->given |= VMM_GIVEN_SYSTEM_SUSPEND;
 			o->system_suspend = true;
 			o->system_suspend_set = true;
 			break;
 		case OPT_NO_SYSTEM_SUSPEND:
+			o->given |= VMM_GIVEN_SYSTEM_SUSPEND;
 			o->system_suspend = false;
 			o->system_suspend_set = false;
+			break;
+		case OPT_DISK:
+			o->given |= VMM_GIVEN_DISK;
+			if (disk_add(o, optarg) < 0)
+				return VMM_EXIT_USAGE;
+			break;
+		case OPT_MACHINE:
+			o->machine_path = optarg;
+			break;
+		case OPT_MACHINE_ON_OFF:
+			o->machine_on_off = true;
+			break;
+		case OPT_RESUME:
+			resume_path = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -324,8 +367,22 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (resume_path) {
+		int r = machine_load(resume_path, o);
+
+		if (r)
+			return r;
+		if (!o->machine_path)
+			o->machine_path = resume_path;
+	}
 	if (!o->kernel)
 		return usage_error("no kernel: give --kernel IMAGE");
+	/* Test knob (docs/hibernate.md): a build whose default version differs. */
+	knob = getenv("VPSCI_RUN_DEFAULT_PSCI_VERSION");
+	if (!o->psci_version && knob && !parse_version(knob, &o->psci_version))
+		return usage_error("VPSCI_RUN_DEFAULT_PSCI_VERSION: expected 0.1 to 1.3");
+	if (o->machine_on_off && !o->machine_path)
+		return usage_error("--machine-on-off needs --machine FILE");
 	if (o->system_suspend_set && o->psci_version && o->psci_version < VPSCI_VERSION_1_0)
 		return usage_error("--system-suspend needs PSCI 1.0 or later");
 	return -1;
@@ -411,6 +468,37 @@ static const char *outcome_name(enum vmm_outcome o)
 	return "?";
 }
 
+/*
+ * --machine: after SYSTEM_OFF2 (and, with --machine-on-off, a plain
+ * SYSTEM_OFF) write the machine description while the engine is intact.
+ * Returns 0 or VMM_EXIT_HOST (the guest's image would be unusable).
+ */
+static int hibernate_record(struct vmm *vm, enum vmm_outcome out)
+{
+	const struct vmm_opts *o = vm->opts;
+	const char *reason;
+	char extra[64];
+	double t0 = events_now();
+	int r;
+
+	if (!o->machine_path)
+		return 0;
+	if (out == VMM_OUT_HIBERNATE)
+		reason = "SYSTEM_OFF2";
+	else if (out == VMM_OUT_OFF && o->machine_on_off)
+		reason = "SYSTEM_OFF";
+	else
+		return 0;
+	r = machine_save(vm, o->machine_path, reason);
+	if (r)
+		return r;
+	snprintf(extra, sizeof(extra), ",\"reason\":\"%s\",\"ms\":%.1f", reason,
+		 (events_now() - t0) * 1e3);
+	events_note("MACHINE", extra);
+	vmm_debug("machine description written to %s (%s)", o->machine_path, reason);
+	return 0;
+}
+
 static int finish(int status)
 {
 	char extra[48];
@@ -438,6 +526,9 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	vmm_verbose = o.verbose;
+	r = disk_open_all(&o);
+	if (r)
+		return r;
 
 	kvm_fd = open(kvm_device, O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0) {
@@ -458,6 +549,12 @@ int main(int argc, char **argv)
 		return VMM_EXIT_USAGE;
 	if (signals_setup() < 0 || uart_init() < 0 || rtc_init() < 0)
 		return finish(VMM_EXIT_HOST);
+	if (resume_path) {
+		char extra[96];
+
+		snprintf(extra, sizeof(extra), ",\"cpus\":%u,\"disks\":%u", o.cpus, o.nr_disks);
+		events_note("RESUME", extra);
+	}
 
 	for (boot = 0;; boot++) {
 		struct vmm *vm = calloc(1, sizeof(*vm));
@@ -487,7 +584,10 @@ int main(int argc, char **argv)
 			vm_finish(vm, VMM_OUT_STOPPED);
 		out = vm_run(vm);
 		set_current(NULL);
+		r = hibernate_record(vm, out);
 		vm_destroy(vm);
+		if (r)
+			return finish(r);
 		free(vm);
 		vmm_debug("boot %u ended: %s", boot, outcome_name(out));
 

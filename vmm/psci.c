@@ -334,7 +334,17 @@ int psci_setup(struct vmm *vm)
 	}
 	if (vm->system_suspend && vm->mode != VMM_PSCI_KERNEL)
 		cfg.flags |= VPSCI_CFG_SYSTEM_SUSPEND;
-	r = vpsci_create(&cfg, &vmm_psci_ops, vm, &vm->psci);
+	if (o->resume) {
+		/* --resume: the recorded engine (its version wins), reset for the new boot. */
+		size_t len;
+		const void *snap = machine_engine_snapshot(o->resume, &len);
+
+		r = vpsci_create_from_snapshot(snap, len, &vmm_psci_ops, vm, &vm->psci);
+		if (r == 0)
+			r = vpsci_reset(vm->psci);
+	} else {
+		r = vpsci_create(&cfg, &vmm_psci_ops, vm, &vm->psci);
+	}
 	free(mpidrs);
 	if (r < 0) {
 		version_str(vm->psci_version, vs, sizeof(vs));
@@ -342,6 +352,9 @@ int psci_setup(struct vmm *vm)
 			vpsci_strerror(r));
 		return VMM_EXIT_USAGE;
 	}
+	r = machine_check_engine(vm);
+	if (r)
+		return r;
 
 	switch (vm->mode) {
 	case VMM_PSCI_USER:

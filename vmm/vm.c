@@ -198,6 +198,10 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 		return VMM_EXIT_HOST;
 	}
 
+	r = disk_map_all(vm);
+	if (r)
+		return r;
+
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &target) < 0) {
 		vmm_log("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
 		return VMM_EXIT_HOST;
@@ -276,6 +280,8 @@ void vm_destroy(struct vmm *vm)
 		close(vm->gic_fd);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
+	if (vm->opts)
+		disk_unmap_all(vm);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	vm->ram = NULL;

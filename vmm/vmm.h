@@ -46,12 +46,42 @@ enum vmm_status {
 #define VMM_RTC_SPI		2		/* GIC SPI 2 = INTID 34 */
 #define VMM_RAM_BASE		0x40000000ull
 #define VMM_NR_IRQS		128		/* SPIs + 32 private */
+/* Guest disks (disk.c): pmem regions from 320 GiB, each 1 GiB aligned, below 1 TiB. */
+#define VMM_DISK_BASE		0x5000000000ull
+#define VMM_DISK_LIMIT		0x10000000000ull	/* KVM's default 40-bit IPA space */
+#define VMM_DISK_ALIGN		0x40000000ull
+#define VMM_DISK_SIZE_ALIGN	0x200000ull		/* file sizes: multiples of 2 MiB */
+#define VMM_MAX_DISKS		4
+#define VMM_DISK_SLOT0		1			/* KVM memslots 1..4; RAM is 0 */
 
 enum vmm_psci_mode {
 	VMM_PSCI_USER,		/* the whole PSCI range goes to libvpsci */
 	VMM_PSCI_HYBRID,	/* hot CPU calls in KVM, the rest in libvpsci */
 	VMM_PSCI_KERNEL,	/* KVM's in-kernel PSCI; only system events seen */
 };
+
+/* One --disk: a file the guest sees as a DT pmem-region (disk.c). */
+struct vmm_disk {
+	const char *path;
+	int fd;
+	uint64_t size;
+	uint64_t gpa;
+};
+
+/* Options given on the command line, for --resume's contradiction check. */
+enum vmm_given {
+	VMM_GIVEN_KERNEL	= 1u << 0,
+	VMM_GIVEN_INITRD	= 1u << 1,
+	VMM_GIVEN_APPEND	= 1u << 2,
+	VMM_GIVEN_CPUS		= 1u << 3,
+	VMM_GIVEN_MEM		= 1u << 4,
+	VMM_GIVEN_PSCI_VERSION	= 1u << 5,
+	VMM_GIVEN_CONDUIT	= 1u << 6,
+	VMM_GIVEN_SYSTEM_SUSPEND = 1u << 7,
+	VMM_GIVEN_DISK		= 1u << 8,
+};
+
+struct vmm_machine;
 
 /* Options, fixed for the whole run (every reboot uses the same). */
 struct vmm_opts {
@@ -70,6 +100,12 @@ struct vmm_opts {
 	const char *events_path;
 	int verbose;
 	unsigned int max_reboots;	/* 0 = unlimited */
+	struct vmm_disk disks[VMM_MAX_DISKS];	/* --disk, in order */
+	unsigned int nr_disks;
+	const char *machine_path;	/* --machine: description written on hibernation */
+	bool machine_on_off;		/* --machine-on-off: also on a plain SYSTEM_OFF */
+	const struct vmm_machine *resume;	/* --resume: the machine being resumed */
+	unsigned int given;		/* enum vmm_given bits */
 };
 
 /* Why a VM run ended. */
@@ -131,6 +167,7 @@ struct vmm {
 	struct vpsci_vm *psci;
 	uint64_t kernel_entry;
 	uint64_t dtb_addr;
+	uint8_t *disk_map[VMM_MAX_DISKS];	/* MAP_SHARED views of the --disk files */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -186,6 +223,31 @@ int fdt_build(struct vmm *vm, void *buf, size_t size, uint64_t initrd_start,
 
 /* loader.c */
 int loader_load(struct vmm *vm);
+
+/* disk.c */
+int disk_add(struct vmm_opts *o, const char *path);
+int disk_open_all(struct vmm_opts *o);
+int disk_map_all(struct vmm *vm);
+void disk_unmap_all(struct vmm *vm);
+int disk_fdt_add(const struct vmm *vm, void *fdt);
+
+/* machine.c */
+int machine_load(const char *path, struct vmm_opts *o);
+int machine_save(struct vmm *vm, const char *path, const char *reason);
+int machine_check_engine(const struct vmm *vm);
+const void *machine_engine_snapshot(const struct vmm_machine *m, size_t *len);
+
+/* sha256.c */
+struct sha256 {
+	uint32_t h[8];
+	uint8_t buf[64];
+	uint64_t len;
+	size_t fill;
+	void (*block)(uint32_t h[8], const uint8_t *p);
+};
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *data, size_t n);
+void sha256_hex(struct sha256 *s, char out[65]);
 
 /* uart.c */
 int uart_init(void);
