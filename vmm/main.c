@@ -44,11 +44,14 @@ static const char usage_text[] =
 	"      --max-reboots N      after N reboots in place, exit with status 5\n"
 	"      --events FILE        write one JSON object per line per PSCI call/system event\n"
 	"      --kvm-device PATH    KVM device to open (default /dev/kvm)\n"
+	"      --snapshot FILE      on SIGQUIT, pause the VM, write it to FILE, exit 7\n"
+	"      --restore FILE       continue the VM snapshotted in FILE (no --kernel)\n"
 	"  -v, --verbose            human-readable log on stderr (twice: every PSCI call)\n"
 	"  -h, --help               this text\n"
 	"\n"
 	"Console: the guest's PL011 is on stdin/stdout; on a terminal Ctrl-A x quits.\n"
-	"Signals: SIGUSR1 wakes a guest from SYSTEM_SUSPEND; SIGINT/SIGTERM/SIGHUP stop it.\n"
+	"Signals: SIGUSR1 wakes a guest from SYSTEM_SUSPEND; SIGINT/SIGTERM/SIGHUP stop it;\n"
+	"SIGQUIT snapshots it (with --snapshot FILE).\n"
 	"\n"
 	"Exit status:\n"
 	"  0  the guest powered off (SYSTEM_OFF)\n"
@@ -59,7 +62,10 @@ static const char usage_text[] =
 	"  3  the guest crashed, or an internal error\n"
 	"  4  the guest hibernated (SYSTEM_OFF2)\n"
 	"  5  the guest reset (SYSTEM_RESET/SYSTEM_RESET2) with --no-reboot or --max-reboots\n"
-	"  6  stopped from the host (Ctrl-A x, SIGINT, SIGTERM, SIGHUP)\n";
+	"  6  stopped from the host (Ctrl-A x, SIGINT, SIGTERM, SIGHUP)\n"
+	"  7  the VM was snapshotted to the --snapshot FILE (SIGQUIT)\n"
+	"With --restore, a corrupt, truncated or incompatible file is status 1, a host\n"
+	"that cannot take the state status 2 (docs/vm-snapshot.md).\n";
 
 void vmm_log(const char *fmt, ...)
 {
@@ -193,6 +199,9 @@ enum {
 	OPT_MAX_REBOOTS,
 	OPT_SMP,
 	OPT_KVM_DEVICE,
+	OPT_SNAPSHOT,
+	OPT_RESTORE,
+	OPT_SNAPSHOT_ABI,
 };
 
 static const struct option long_opts[] = {
@@ -211,6 +220,9 @@ static const struct option long_opts[] = {
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "system-suspend", no_argument, NULL, OPT_SYSTEM_SUSPEND },
 	{ "kvm-device", required_argument, NULL, OPT_KVM_DEVICE },
+	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+	{ "restore", required_argument, NULL, OPT_RESTORE },
+	{ "snapshot-abi", required_argument, NULL, OPT_SNAPSHOT_ABI },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -250,11 +262,13 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 			if (!parse_cpus(optarg, &o->cpus))
 				return usage_error("--cpus '%s': expected a vCPU count from 1 "
 						   "to %u", optarg, VPSCI_MAX_VCPUS);
+			o->cpus_set = true;
 			break;
 		case 'm':
 			if (!parse_mem(optarg, &o->mem_mib))
 				return usage_error("--mem '%s': expected a size in MiB (or "
 						   "with M/G)", optarg);
+			o->mem_set = true;
 			break;
 		case OPT_PSCI:
 			o->mode_set = true;
@@ -280,6 +294,7 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 				o->conduit = VPSCI_CONDUIT_SMC;
 			else
 				return usage_error("--conduit '%s': expected hvc or smc", optarg);
+			o->conduit_set = true;
 			break;
 		case OPT_NO_REBOOT:
 			o->no_reboot = true;
@@ -294,6 +309,17 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 			break;
 		case OPT_KVM_DEVICE:
 			kvm_device = optarg;
+			break;
+		case OPT_SNAPSHOT:
+			o->snapshot_path = optarg;
+			break;
+		case OPT_RESTORE:
+			o->restore_path = optarg;
+			break;
+		case OPT_SNAPSHOT_ABI:
+			if (!parse_u64(optarg, &v) || v == 0 || v > UINT32_MAX)
+				return usage_error("--snapshot-abi '%s': expected a number", optarg);
+			o->snapshot_abi = (uint32_t)v;
 			break;
 		case OPT_SYSTEM_SUSPEND:
 			o->system_suspend = true;
@@ -312,7 +338,7 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (!o->kernel)
+	if (!o->kernel && !o->restore_path)
 		return usage_error("no kernel: give --kernel IMAGE");
 	if (o->system_suspend && o->mode_set && o->mode != VMM_PSCI_USER)
 		return usage_error("--system-suspend needs --psci=user");
@@ -326,6 +352,8 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 static pthread_mutex_t cur_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vmm *cur_vm;
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t snapshot_requested;
+static bool snapshot_armed;	/* --snapshot given: SIGQUIT snapshots */
 
 static void set_current(struct vmm *vm)
 {
@@ -347,6 +375,12 @@ static void *signal_thread(void *arg)
 		if (sig == SIGUSR1) {
 			if (cur_vm)
 				vm_wake(cur_vm);
+		} else if (sig == SIGQUIT) {
+			snapshot_requested = 1;
+			if (cur_vm) {
+				atomic_store(&cur_vm->pausing, true);
+				vm_finish(cur_vm, VMM_OUT_SNAPSHOT);
+			}
 		} else {
 			stop_requested = 1;
 			if (cur_vm)
@@ -368,6 +402,8 @@ static int signals_setup(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
+	if (snapshot_armed)
+		sigaddset(&set, SIGQUIT);
 	block = set;
 	sigaddset(&block, SIGUSR2);	/* the vCPU kick: only vCPU threads take it */
 	pthread_sigmask(SIG_BLOCK, &block, NULL);
@@ -397,6 +433,8 @@ static const char *outcome_name(enum vmm_outcome o)
 		return "host_error";
 	case VMM_OUT_STOPPED:
 		return "stopped";
+	case VMM_OUT_SNAPSHOT:
+		return "snapshot";
 	}
 	return "?";
 }
@@ -427,6 +465,13 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	vmm_verbose = o.verbose;
+	snapshot_armed = o.snapshot_path != NULL;
+	/* A bad snapshot file is refused before anything touches KVM. */
+	if (o.restore_path) {
+		r = snapshot_load(&o);
+		if (r)
+			return r;
+	}
 
 	kvm_fd = open(kvm_device, O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0) {
@@ -452,6 +497,7 @@ int main(int argc, char **argv)
 		struct vmm *vm = calloc(1, sizeof(*vm));
 		enum vmm_outcome out;
 		char extra[160];
+		int snap_status = 0;
 
 		if (!vm) {
 			vmm_log("out of memory");
@@ -474,8 +520,14 @@ int main(int argc, char **argv)
 		set_current(vm);
 		if (stop_requested)
 			vm_finish(vm, VMM_OUT_STOPPED);
+		if (snapshot_requested) {
+			atomic_store(&vm->pausing, true);
+			vm_finish(vm, VMM_OUT_SNAPSHOT);
+		}
 		out = vm_run(vm);
 		set_current(NULL);
+		if (out == VMM_OUT_SNAPSHOT)
+			snap_status = snapshot_write(vm, o.snapshot_path);
 		vm_destroy(vm);
 		free(vm);
 		vmm_debug("boot %u ended: %s", boot, outcome_name(out));
@@ -493,6 +545,8 @@ int main(int argc, char **argv)
 			return finish(VMM_EXIT_CRASH);
 		case VMM_OUT_HOST_ERROR:
 			return finish(VMM_EXIT_HOST);
+		case VMM_OUT_SNAPSHOT:
+			return finish(snap_status ? snap_status : VMM_EXIT_SNAPSHOT);
 		case VMM_OUT_STOPPED:
 		case VMM_OUT_NONE:
 			return finish(VMM_EXIT_STOPPED);

@@ -26,6 +26,7 @@ enum vmm_status {
 	VMM_EXIT_HIBERNATED	= 4,	/* SYSTEM_OFF2: the guest hibernated */
 	VMM_EXIT_RESET		= 5,	/* SYSTEM_RESET(2) with --no-reboot */
 	VMM_EXIT_STOPPED	= 6,	/* stopped from the host: Ctrl-A x, SIGINT, SIGTERM */
+	VMM_EXIT_SNAPSHOT	= 7,	/* --snapshot FILE written on SIGQUIT (docs/vm-snapshot.md) */
 };
 
 /* QEMU virt memory map (hw/arm/virt.c), so guests built for virt run unchanged. */
@@ -66,6 +67,10 @@ struct vmm_opts {
 	const char *events_path;
 	int verbose;
 	unsigned int max_reboots;	/* 0 = unlimited */
+	const char *snapshot_path;	/* --snapshot FILE: written on SIGQUIT */
+	const char *restore_path;	/* --restore FILE: continue a snapshotted VM */
+	uint32_t snapshot_abi;		/* --snapshot-abi (tests): 0 = this build's */
+	bool cpus_set, mem_set, conduit_set;	/* given on the command line */
 };
 
 /* Why a VM run ended. */
@@ -77,6 +82,7 @@ enum vmm_outcome {
 	VMM_OUT_CRASH,
 	VMM_OUT_HOST_ERROR,
 	VMM_OUT_STOPPED,
+	VMM_OUT_SNAPSHOT,	/* paused for --snapshot: every vCPU stopped at a safe point */
 };
 
 struct vmm;
@@ -89,6 +95,7 @@ struct vcpu {
 	size_t run_size;
 	pthread_t thread;
 	bool thread_started;
+	bool start_parked;		/* the thread waits for CPU_ON before running */
 	uint64_t mpidr;
 
 	/* Protected by lock: the hand-over between this thread and others. */
@@ -131,6 +138,7 @@ struct vmm {
 	struct vpsci_system_event last_event;
 	bool have_event;
 	unsigned int boot_nr;
+	atomic_bool pausing;		/* a snapshot stops the vCPUs: keep CPU_ONs pending */
 };
 
 /* main.c */
@@ -178,6 +186,21 @@ void uart_attach(struct vmm *vm);
 void uart_detach(void);
 bool uart_mmio(uint64_t addr, uint8_t *data, uint32_t len, bool is_write);
 void uart_restore_tty(void);
+
+/* uart.c: the PL011's state, for snapshots (docs/vm-snapshot.md) */
+#define VMM_UART_FIFO	32
+struct vmm_uart_state {
+	uint32_t imsc, lcrh, cr, ifls, ibrd, fbrd, ilpr, dmacr, ris_tx;
+	uint32_t count;			/* bytes in fifo[0..count) */
+	uint8_t fifo[VMM_UART_FIFO];
+};
+void uart_save(struct vmm_uart_state *s);
+void uart_set_restore(const struct vmm_uart_state *s);
+
+/* snapshot.c (+ gic_state.c): whole-VM snapshot and restore */
+int snapshot_write(struct vmm *vm, const char *path);
+int snapshot_load(struct vmm_opts *o);
+int snapshot_restore(struct vmm *vm);
 
 /* events.c */
 int events_open(const char *path);
