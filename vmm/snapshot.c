@@ -239,7 +239,7 @@ static int vcpu_vmm_state(struct vmm *vm, struct vcpu *v, struct snap_vcpu *s)
 }
 
 /* One vCPU's section: its record, then every register KVM lists. */
-static int write_vcpu(struct writer *w, struct vmm *vm, struct vcpu *v)
+static int write_vcpu(struct writer *w, struct vmm *vm, struct vcpu *v, unsigned int counts[4])
 {
 	struct kvm_mp_state mp;
 	struct kvm_reg_list *list = NULL;
@@ -250,6 +250,7 @@ static int write_vcpu(struct writer *w, struct vmm *vm, struct vcpu *v)
 
 	if (vcpu_vmm_state(vm, v, &s) < 0)
 		return -1;
+	counts[s.state]++;
 	/*
 	 * Complete the exit the thread last handled: an MMIO read's data lands
 	 * in its register and the PC moves past the access only on the next
@@ -388,7 +389,8 @@ int snapshot_write(struct vmm *vm, const char *path)
 	uint8_t *engine = NULL;
 	size_t elen = 0;
 	uint64_t pages = 0;
-	char tmp[4096], extra[192];
+	unsigned int counts[4] = { 0 };
+	char tmp[4096], extra[256];
 	double t0 = now_s();
 	int r;
 
@@ -428,7 +430,7 @@ int snapshot_write(struct vmm *vm, const char *path)
 	write_config(&w, vm);
 	w_section(&w, SEC_ENGINE, 0, engine, elen);
 	for (unsigned int i = 0; i < vm->nr_vcpus && !w.failed; i++)
-		if (write_vcpu(&w, vm, &vm->vcpus[i]) < 0) {
+		if (write_vcpu(&w, vm, &vm->vcpus[i], counts) < 0) {
 			fclose(w.f);
 			unlink(tmp);
 			free(engine);
@@ -464,8 +466,10 @@ int snapshot_write(struct vmm *vm, const char *path)
 		return VMM_EXIT_HOST;
 	}
 	snprintf(extra, sizeof(extra), ",\"bytes\":%" PRIu64 ",\"ram_pages\":%" PRIu64
-		 ",\"write_ms\":%.1f,\"cpus\":%u", h.file_size, pages, (now_s() - t0) * 1e3,
-		 vm->nr_vcpus);
+		 ",\"write_ms\":%.1f,\"cpus\":%u,\"run\":%u,\"off\":%u,\"on_pending\":%u,"
+		 "\"suspended\":%u", h.file_size, pages, (now_s() - t0) * 1e3, vm->nr_vcpus,
+		 counts[SNAP_VCPU_RUN], counts[SNAP_VCPU_OFF], counts[SNAP_VCPU_ON_PENDING],
+		 counts[SNAP_VCPU_SUSPENDED]);
 	events_note("SNAPSHOT", extra);
 	vmm_log("snapshot: %u vCPUs, %" PRIu64 " MiB RAM (%" PRIu64 " non-zero pages) written to "
 		"%s: %" PRIu64 " bytes in %.3f s", vm->nr_vcpus, vm->ram_size >> 20, pages, path,

@@ -1,0 +1,255 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# VM snapshot and restore (vpsci-run --snapshot / --restore,
+# docs/vm-snapshot.md). Runs INSIDE the testbed, every scenario in one boot:
+#
+#   sh snapshot-tests.sh [quick|full]
+#
+# The conformance guest's psci.sel=snapshot puts 4 vCPUs in different PSCI
+# states (on and checking, on and spinning, off, in CPU_SUSPEND), prints
+# "snapshot-ready" and waits for a byte on its UART. We send SIGQUIT, which
+# writes the snapshot; the restored VM gets the byte and checks its state
+# (TAP). Then the file is restored a second time, corrupted copies and a
+# foreign build's file are refused, and contradicting options are refused.
+# Times and sizes are printed as "bench NAME VALUE UNIT" (never asserted:
+# nested timings vary 2x). Ends with "N passed, N failed, N skipped".
+set -u
+
+what=${1:-quick}
+IMG=/testbed/guest/psci-guest.Image
+H=${TESTBED_HOST_KERNEL:-?}
+OUT=/tmp/snapshot-tests
+CPUS=4
+MEM=128
+VM_TIMEOUT=${VM_TIMEOUT:-120}
+mkdir -p "$OUT"
+pass=0
+fail=0
+skip=0
+
+ok() {
+	pass=$((pass + 1))
+	echo "PASS $*"
+}
+
+ko() {
+	fail=$((fail + 1))
+	echo "FAIL $*"
+}
+
+show() {
+	sed 's/^/    | /' "$1" | tail -n "${2:-15}"
+}
+
+uptime_s() {
+	read -r u _ </proc/uptime
+	echo "$u"
+}
+
+elapsed() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# A JSON number field of the first events line holding EVENT.
+ev_field() {
+	grep "\"event\":\"$2\"" "$1" | head -1 | sed -n "s/.*\"$3\":\([0-9.]*\).*/\1/p"
+}
+
+# wait_for FILE TEXT SECONDS: poll until FILE holds TEXT; false on timeout.
+wait_for() {
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# make_snapshot NAME FILE [OPTIONS...]: boot the guest, SIGQUIT at
+# "snapshot-ready". Sets $st, $t_snap (SIGQUIT to exit, s) and $t_ready.
+make_snapshot() {
+	name=$1
+	file=$2
+	shift 2
+	rm -f "$file" "$OUT/$name.log" "$OUT/$name.ev"
+	t0=$(uptime_s)
+	vpsci-run --events "$OUT/$name.ev" --snapshot "$file" "$@" -k "$IMG" -c $CPUS -m $MEM \
+		-p "psci.sel=snapshot" </dev/null >"$OUT/$name.log" 2>&1 &
+	pid=$!
+	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
+	dog=$!
+	t_ready=-
+	t_snap=-
+	if wait_for "$OUT/$name.log" "snapshot-ready" "$VM_TIMEOUT"; then
+		t1=$(uptime_s)
+		t_ready=$(elapsed "$t0" "$t1")
+		kill -QUIT "$pid"
+	fi
+	wait "$pid"
+	st=$?
+	t2=$(uptime_s)
+	[ "$t_ready" = - ] || t_snap=$(elapsed "$t1" "$t2")
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+}
+
+# restore NAME FILE [OPTIONS...]: restore with "g" on the UART. Sets $st,
+# $t_go (start to the guest's "snapshot: go", s) and $t_run (whole run).
+restore() {
+	name=$1
+	file=$2
+	shift 2
+	rm -f "$OUT/$name.log" "$OUT/$name.ev"
+	t0=$(uptime_s)
+	printf g | timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$OUT/$name.ev" \
+		--restore "$file" "$@" >"$OUT/$name.log" 2>&1 &
+	pid=$!
+	t_go=-
+	wait_for "$OUT/$name.log" "snapshot: go" "$VM_TIMEOUT" && t_go=$(elapsed "$t0" "$(uptime_s)")
+	wait "$pid"
+	st=$?
+	t_run=$(elapsed "$t0" "$(uptime_s)")
+}
+
+# Aim: SIGQUIT pauses a running 4-vCPU VM with its vCPUs in different PSCI
+# states (2 running, 1 off, 1 in CPU_SUSPEND), writes the file, exits 7.
+t_snapshot() {
+	make_snapshot snap "$OUT/vm.snap"
+	ev=$OUT/snap.ev
+	why=
+	[ "$st" = 7 ] || why="status $st (want 7)"
+	[ -s "$OUT/vm.snap" ] || why="$why; no snapshot file"
+	grep -q '"event":"SNAPSHOT".*"run":2,"off":1,"on_pending":0,"suspended":1' "$ev" ||
+		why="$why; SNAPSHOT event does not show 2 running, 1 off, 1 suspended vCPU"
+	grep -q '"event":"EXIT","status":7' "$ev" || why="$why; no EXIT status 7 event"
+	if [ -z "$why" ]; then
+		size=$(wc -c <"$OUT/vm.snap")
+		ok "snapshot: $CPUS vCPUs (2 run, 1 off, 1 suspended), $MEM MiB -> $size bytes, status 7"
+		echo "bench snapshot-host$H-size $size bytes"
+		echo "bench snapshot-host$H-ram-pages $(ev_field "$ev" SNAPSHOT ram_pages) pages"
+		echo "bench snapshot-host$H-write $(ev_field "$ev" SNAPSHOT write_ms) ms"
+		echo "bench snapshot-host$H-sigquit-to-exit $t_snap s"
+	else
+		ko "snapshot: $why"
+		show "$OUT/snap.log"
+		return 1
+	fi
+}
+
+# Aim: the restored VM continues: the guest finds PSCI_VERSION, FEATURES,
+# AFFINITY_INFO, RAM, counter unchanged, the spinning CPU running, the
+# suspended CPU waking at its entry point (SGI), CPU_ON of the off CPU
+# working; the events log shows RESTORE, the woken vCPU3 and SYSTEM_OFF.
+t_restore() {
+	name=$1
+	shift
+	restore "$name" "$OUT/vm.snap" "$@"
+	log=$OUT/$name.log
+	ev=$OUT/$name.ev
+	why=
+	[ "$st" = 0 ] || why="status $st (want 0)"
+	grep -q "^8 passed, 0 failed, 0 skipped" "$log" || why="$why; guest TAP not 8/8 passed"
+	grep -q '"event":"RESTORE"' "$ev" || why="$why; no RESTORE event"
+	grep -q '"vcpu":3,"fn":"CPU_OFF"' "$ev" || why="$why; vCPU3 never ran after the restore"
+	grep -q '"vcpu":0,"fn":"CPU_ON".*"args":\["0x2"' "$ev" || why="$why; no CPU_ON of vCPU2"
+	grep -q '"event":"SYSTEM_OFF"' "$ev" || why="$why; no SYSTEM_OFF"
+	if grep -q '"event":"BOOT"' "$ev" && [ "$(grep -c '"fn":"PSCI_VERSION"' "$ev")" -gt 1 ]; then
+		why="$why; the guest booted again instead of continuing"
+	fi
+	if [ -z "$why" ]; then
+		ok "$name: restored VM passed 8/8 guest checks, vCPU3 woke, SYSTEM_OFF -> 0 $*"
+		echo "bench $name-host$H-load $(ev_field "$ev" RESTORE load_ms) ms"
+		echo "bench $name-host$H-restore $(ev_field "$ev" RESTORE restore_ms) ms"
+		echo "bench $name-host$H-start-to-guest-go $t_go s"
+	else
+		ko "$name: $why"
+		show "$log" 25
+	fi
+}
+
+# refuse NAME FILE WANT_STATUS MESSAGE [OPTIONS...]: --restore must fail
+# with that status and message, before any guest output.
+refuse() {
+	name=$1
+	file=$2
+	want=$3
+	msg=$4
+	shift 4
+	rm -f "$OUT/$name.log"
+	timeout -s TERM 60 vpsci-run --restore "$file" "$@" </dev/null >"$OUT/$name.log" 2>&1
+	st=$?
+	if [ "$st" = "$want" ] && grep -q "$msg" "$OUT/$name.log" &&
+		! grep -q "snapshot: go" "$OUT/$name.log"; then
+		ok "$name: refused, status $st: $(grep -o "vpsci-run: .*" "$OUT/$name.log" | head -1)"
+	else
+		ko "$name: status $st (want $want), message '$msg' not seen"
+		show "$OUT/$name.log"
+	fi
+}
+
+# Overwrite one byte of FILE at OFFSET with the octal byte value VAL.
+poke() {
+	printf "\\$3" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+t_corrupt() {
+	f=$OUT/vm.snap
+	size=$(wc -c <"$f")
+	head -c $((size / 2)) "$f" >"$OUT/trunc.snap"
+	refuse truncated "$OUT/trunc.snap" 1 "truncated snapshot"
+	head -c 20 "$f" >"$OUT/tiny.snap"
+	refuse tiny "$OUT/tiny.snap" 1 "truncated snapshot"
+	cp "$f" "$OUT/flip.snap"
+	b=$(dd if="$f" bs=1 skip=$((size - 100)) count=1 2>/dev/null | od -An -to1 | tr -d ' ')
+	poke "$OUT/flip.snap" $((size - 100)) "$(printf '%03o' $(((0$b ^ 4) & 255)))"
+	refuse bitflip "$OUT/flip.snap" 1 "checksum mismatch"
+	cp "$f" "$OUT/hdr.snap"
+	poke "$OUT/hdr.snap" 16 377
+	refuse header "$OUT/hdr.snap" 1 "header checksum mismatch"
+	cp "$f" "$OUT/magic.snap"
+	poke "$OUT/magic.snap" 0 130
+	refuse magic "$OUT/magic.snap" 1 "not a vpsci-run snapshot"
+	cp "$f" "$OUT/long.snap"
+	printf 'trailing' >>"$OUT/long.snap"
+	refuse trailing "$OUT/long.snap" 1 "after the recorded end"
+	refuse missing "$OUT/no-such.snap" 1 "No such file"
+}
+
+t_options() {
+	f=$OUT/vm.snap
+	refuse opt-cpus "$f" 1 "contradicts the snapshot" --cpus 2
+	refuse opt-mem "$f" 1 "contradicts the snapshot" --mem 256
+	refuse opt-version "$f" 1 "contradicts the snapshot" --psci-version 1.0
+	refuse opt-conduit "$f" 1 "contradicts the snapshot" --conduit smc
+	refuse opt-kernel "$f" 1 "contradicts the snapshot" --kernel /testbed/bin/vpsci-run
+	refuse opt-mode "$f" 1 "contradicts the snapshot" --psci=kernel
+}
+
+# Aim: a file written by a build with another snapshot ABI is refused.
+t_foreign() {
+	make_snapshot foreign "$OUT/foreign.snap" --snapshot-abi 99
+	if [ "$st" != 7 ]; then
+		ko "foreign-build: could not write the file (status $st)"
+		show "$OUT/foreign.log"
+		return
+	fi
+	refuse foreign-build "$OUT/foreign.snap" 1 "incompatible vpsci-run build"
+}
+
+echo "snapshot-tests: $what, host kernel $H, $(uname -r)"
+if [ ! -f "$IMG" ]; then
+	skip=$((skip + 1))
+	echo "SKIP snapshot: no $IMG (make guest)"
+else
+	if t_snapshot; then
+		t_restore restore-1
+		t_restore restore-2 --cpus $CPUS
+		t_corrupt
+		t_options
+	fi
+	t_foreign
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
