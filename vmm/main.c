@@ -340,6 +340,8 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!o->kernel && !o->restore_path)
 		return usage_error("no kernel: give --kernel IMAGE");
+	if (o->snapshot_path && o->mode_set && o->mode != VMM_PSCI_USER)
+		return usage_error("--snapshot needs --psci=user");
 	if (o->system_suspend && o->mode_set && o->mode != VMM_PSCI_USER)
 		return usage_error("--system-suspend needs --psci=user");
 	if (o->system_suspend && o->psci_version && o->psci_version < VPSCI_VERSION_1_0)
@@ -376,8 +378,9 @@ static void *signal_thread(void *arg)
 			if (cur_vm)
 				vm_wake(cur_vm);
 		} else if (sig == SIGQUIT) {
-			snapshot_requested = 1;
-			if (cur_vm) {
+			if (!cur_vm) {
+				snapshot_requested = 1;	/* between boots: the next VM */
+			} else if (snapshot_pausable(cur_vm)) {
 				atomic_store(&cur_vm->pausing, true);
 				vm_finish(cur_vm, VMM_OUT_SNAPSHOT);
 			}

@@ -376,6 +376,32 @@ static int write_config(struct writer *w, struct vmm *vm)
 }
 
 /*
+ * Whether the running VM can be snapshotted now (the signal thread asks
+ * before it stops anything, so a refused request leaves the VM running).
+ * A SYSTEM_SUSPEND that starts after this check makes snapshot_write fail.
+ */
+bool snapshot_pausable(struct vmm *vm)
+{
+	if (vm->mode != VMM_PSCI_USER) {
+		vmm_log("SIGQUIT: no snapshot: only --psci=user VMs can be snapshotted (this one "
+			"is %s); the VM goes on", psci_mode_name(vm->mode));
+		return false;
+	}
+	if (vm->gic_version != 3) {
+		vmm_log("SIGQUIT: no snapshot: only a vGICv3 can be saved (this VM has a "
+			"vGICv%d); the VM goes on", vm->gic_version);
+		return false;
+	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (vpsci_vcpu_state(vm->psci, i) == VPSCI_VCPU_SYSTEM_SUSPENDED) {
+			vmm_log("SIGQUIT: no snapshot: the VM is in SYSTEM_SUSPEND, which a "
+				"snapshot cannot hold yet; the VM goes on");
+			return false;
+		}
+	return true;
+}
+
+/*
  * Write the stopped VM to 'path' (through path.tmp, renamed when complete,
  * so a failed write never leaves a file that looks whole). Returns 0 or a
  * VMM_EXIT_* status after a message.

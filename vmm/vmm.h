@@ -198,6 +198,7 @@ void uart_save(struct vmm_uart_state *s);
 void uart_set_restore(const struct vmm_uart_state *s);
 
 /* snapshot.c (+ gic_state.c): whole-VM snapshot and restore */
+bool snapshot_pausable(struct vmm *vm);
 int snapshot_write(struct vmm *vm, const char *path);
 int snapshot_load(struct vmm_opts *o);
 int snapshot_restore(struct vmm *vm);

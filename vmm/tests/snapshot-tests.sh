@@ -238,6 +238,89 @@ t_foreign() {
 	refuse foreign-build "$OUT/foreign.snap" 1 "incompatible vpsci-run build"
 }
 
+# Aim: a Linux guest (Debian kernel, busybox initramfs) with CPU1 taken
+# offline (CPU_OFF) and a background process counting is snapshotted at its
+# shell prompt; the restored VM's console still answers, the process still
+# counts, CPU1 comes back online (CPU_ON) and the guest powers off.
+t_linux() {
+	K=/testbed/kernels/vmlinuz-6.12
+	I=/testbed/kernels/initrd.img
+	if [ ! -f "$K" ] || [ ! -f "$I" ]; then
+		skip=$((skip + 1))
+		echo "SKIP linux: no guest kernel/initrd in /testbed/kernels"
+		return
+	fi
+	f=$OUT/linux.snap
+	rm -f "$f" "$OUT/lin-in" "$OUT/lin-in2"
+	mkfifo "$OUT/lin-in" "$OUT/lin-in2"
+	t0=$(uptime_s)
+	vpsci-run --events "$OUT/linux-a.ev" --snapshot "$f" -k "$K" -i "$I" -c 2 -m 256 \
+		-p "console=ttyAMA0 quiet panic=-1" <"$OUT/lin-in" >"$OUT/linux-a.log" 2>&1 &
+	pid=$!
+	exec 3>"$OUT/lin-in"
+	why=
+	if wait_for "$OUT/linux-a.log" "starting a shell" 120; then
+		t_boot=$(elapsed "$t0" "$(uptime_s)")
+		echo 'echo 0 >/sys/devices/system/cpu/cpu1/online; echo cpu-online=$(cat /sys/devices/system/cpu/online)' >&3
+		echo '(i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.2; done) & echo counter-started' >&3
+		wait_for "$OUT/linux-a.log" "^counter-started" 60 || why="no counter-started"
+		sleep 2
+		t1=$(uptime_s)
+		kill -QUIT "$pid"
+	else
+		why="Linux did not reach its shell"
+		kill -TERM "$pid"
+	fi
+	wait "$pid"
+	st=$?
+	t_snap=$(elapsed "${t1:-0}" "$(uptime_s)")
+	exec 3>&-
+	[ -n "$why" ] || [ "$st" = 7 ] || why="snapshot status $st (want 7)"
+	tr -d '\r' <"$OUT/linux-a.log" | grep -q "^cpu-online=0\$" || why="$why; CPU1 did not go offline"
+	grep -q '"event":"SNAPSHOT".*"run":1,"off":1' "$OUT/linux-a.ev" ||
+		why="$why; SNAPSHOT event does not show 1 running + 1 off vCPU"
+	if [ -n "$why" ]; then
+		ko "linux: $why"
+		show "$OUT/linux-a.log"
+		return
+	fi
+	t0=$(uptime_s)
+	vpsci-run --events "$OUT/linux-b.ev" --restore "$f" <"$OUT/lin-in2" \
+		>"$OUT/linux-b.log" 2>&1 &
+	pid=$!
+	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
+	dog=$!
+	exec 4>"$OUT/lin-in2"
+	echo 'a=$(cat /tmp/n); sleep 1; b=$(cat /tmp/n); echo "count-after $a $b"' >&4
+	wait_for "$OUT/linux-b.log" "^count-after" 60 && t_alive=$(elapsed "$t0" "$(uptime_s)")
+	echo 'echo 1 >/sys/devices/system/cpu/cpu1/online; echo cpu-back=$(cat /sys/devices/system/cpu/online)' >&4
+	wait_for "$OUT/linux-b.log" "^cpu-back" 60
+	echo 'poweroff -f' >&4
+	wait "$pid"
+	st=$?
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	exec 4>&-
+	set -- $(tr -d '\r' <"$OUT/linux-b.log" | grep "^count-after" | head -1)
+	[ "$st" = 0 ] || why="restored run status $st (want 0)"
+	[ $# = 3 ] && [ "$3" -gt "$2" ] 2>/dev/null || why="$why; the counter did not advance ($*)"
+	tr -d '\r' <"$OUT/linux-b.log" | grep -q "^cpu-back=0-1" || why="$why; CPU1 did not come back online"
+	grep -q '"vcpu":0,"fn":"CPU_ON"' "$OUT/linux-b.ev" || why="$why; no CPU_ON after the restore"
+	if [ -z "$why" ]; then
+		ok "linux: restored at the shell, counter $2 -> $3, CPU1 back online, status 0"
+		echo "bench linux-snapshot-host$H-size $(wc -c <"$f") bytes"
+		echo "bench linux-snapshot-host$H-ram-pages $(ev_field "$OUT/linux-a.ev" SNAPSHOT ram_pages) pages"
+		echo "bench linux-snapshot-host$H-write $(ev_field "$OUT/linux-a.ev" SNAPSHOT write_ms) ms"
+		echo "bench linux-snapshot-host$H-sigquit-to-exit $t_snap s"
+		echo "bench linux-restore-host$H-restore $(ev_field "$OUT/linux-b.ev" RESTORE restore_ms) ms"
+		echo "bench linux-restore-host$H-start-to-console-answer ${t_alive:--} s"
+		echo "bench linux-boot-host$H-to-shell $t_boot s"
+	else
+		ko "linux: $why"
+		show "$OUT/linux-b.log" 25
+	fi
+}
+
 echo "snapshot-tests: $what, host kernel $H, $(uname -r)"
 if [ ! -f "$IMG" ]; then
 	skip=$((skip + 1))
@@ -251,5 +334,6 @@ else
 	fi
 	t_foreign
 fi
+t_linux
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
