@@ -868,6 +868,14 @@ static int restore_vcpu(struct vcpu *v, const uint8_t *p)
 		memcpy(&id, q, 8);
 		memcpy(val, q + 8, reg_size(id));
 		q += reg_record_size(id);
+		/*
+		 * KVM's in-kernel PSCI version is not what the guest sees in user
+		 * mode (every PSCI call is forwarded: the engine's version is), and
+		 * a host may not offer the old one (6.12 tops out at 1.1): keep the
+		 * host's.
+		 */
+		if (id == VMM_REG_PSCI_VERSION)
+			continue;
 		if (!list_has(list, id)) {
 			vmm_log("--restore: vcpu%" PRIu32 ": register 0x%" PRIx64 " is not known to "
 				"this host's KVM (a snapshot from another host kernel?)", v->idx, id);
