@@ -45,6 +45,7 @@ static const char usage_text[] =
 	"      --events FILE        write one JSON object per line per PSCI call/system event\n"
 	"      --kvm-device PATH    KVM device to open (default /dev/kvm)\n"
 	"      --snapshot FILE      on SIGQUIT, pause the VM, write it to FILE, exit 7\n"
+	"      --snapshot-continue  after writing the snapshot, the VM runs on (no exit)\n"
 	"      --restore FILE       continue the VM snapshotted in FILE (no --kernel)\n"
 	"  -v, --verbose            human-readable log on stderr (twice: every PSCI call)\n"
 	"  -h, --help               this text\n"
@@ -202,6 +203,7 @@ enum {
 	OPT_SNAPSHOT,
 	OPT_RESTORE,
 	OPT_SNAPSHOT_ABI,
+	OPT_SNAPSHOT_CONTINUE,
 };
 
 static const struct option long_opts[] = {
@@ -223,6 +225,7 @@ static const struct option long_opts[] = {
 	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 	{ "restore", required_argument, NULL, OPT_RESTORE },
 	{ "snapshot-abi", required_argument, NULL, OPT_SNAPSHOT_ABI },
+	{ "snapshot-continue", no_argument, NULL, OPT_SNAPSHOT_CONTINUE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -321,6 +324,9 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 				return usage_error("--snapshot-abi '%s': expected a number", optarg);
 			o->snapshot_abi = (uint32_t)v;
 			break;
+		case OPT_SNAPSHOT_CONTINUE:
+			o->snapshot_continue = true;
+			break;
 		case OPT_SYSTEM_SUSPEND:
 			o->system_suspend = true;
 			break;
@@ -340,6 +346,8 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!o->kernel && !o->restore_path)
 		return usage_error("no kernel: give --kernel IMAGE");
+	if (o->snapshot_continue && !o->snapshot_path)
+		return usage_error("--snapshot-continue needs --snapshot FILE");
 	if (o->snapshot_path && o->mode_set && o->mode != VMM_PSCI_USER)
 		return usage_error("--snapshot needs --psci=user");
 	if (o->system_suspend && o->mode_set && o->mode != VMM_PSCI_USER)
@@ -528,9 +536,15 @@ int main(int argc, char **argv)
 			vm_finish(vm, VMM_OUT_SNAPSHOT);
 		}
 		out = vm_run(vm);
-		set_current(NULL);
-		if (out == VMM_OUT_SNAPSHOT)
+		while (out == VMM_OUT_SNAPSHOT) {
 			snap_status = snapshot_write(vm, o.snapshot_path);
+			if (snap_status || !o.snapshot_continue)
+				break;
+			snapshot_requested = 0;
+			snapshot_continue(vm);
+			out = vm_run(vm);
+		}
+		set_current(NULL);
 		vm_destroy(vm);
 		free(vm);
 		vmm_debug("boot %u ended: %s", boot, outcome_name(out));

@@ -960,3 +960,37 @@ int snapshot_restore(struct vmm *vm)
 		  ram->nr_present, vm->opts->restore_path);
 	return 0;
 }
+
+/*
+ * --snapshot-continue: the file is written; the same VM runs on. Its vCPU
+ * threads have ended where the snapshot found them: join them, clear the
+ * stop hand-over and let vm_run() start new ones, parked (off, or with a
+ * CPU_ON pending) or running as the PSCI state says; a vCPU in CPU_SUSPEND
+ * is still in KVM's suspended state. The UART keeps its registers.
+ */
+void snapshot_continue(struct vmm *vm)
+{
+	struct vmm_uart_state us;
+
+	uart_save(&us);
+	uart_set_restore(&us);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (v->thread_started) {
+			pthread_join(v->thread, NULL);
+			v->thread_started = false;
+		}
+		atomic_store(&v->stop, false);
+		v->stopped = false;
+		__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+		v->start_parked = v->on_pending ||
+				  vpsci_vcpu_state(vm->psci, v->idx) == VPSCI_VCPU_OFF;
+	}
+	pthread_mutex_lock(&vm->lock);
+	vm->outcome = VMM_OUT_NONE;
+	pthread_mutex_unlock(&vm->lock);
+	atomic_store(&vm->pausing, false);
+	events_note("CONTINUE", "");
+	vmm_debug("snapshot written: the VM runs on");
+}

@@ -70,6 +70,7 @@ struct vmm_opts {
 	const char *snapshot_path;	/* --snapshot FILE: written on SIGQUIT */
 	const char *restore_path;	/* --restore FILE: continue a snapshotted VM */
 	uint32_t snapshot_abi;		/* --snapshot-abi (tests): 0 = this build's */
+	bool snapshot_continue;		/* --snapshot-continue: run on after writing */
 	bool cpus_set, mem_set, conduit_set;	/* given on the command line */
 };
 
@@ -200,6 +201,7 @@ void uart_set_restore(const struct vmm_uart_state *s);
 /* snapshot.c (+ gic_state.c): whole-VM snapshot and restore */
 bool snapshot_pausable(struct vmm *vm);
 int snapshot_write(struct vmm *vm, const char *path);
+void snapshot_continue(struct vmm *vm);
 int snapshot_load(struct vmm_opts *o);
 int snapshot_restore(struct vmm *vm);
 

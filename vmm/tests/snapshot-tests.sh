@@ -328,6 +328,47 @@ t_linux() {
 	fi
 }
 
+# Aim: with --snapshot-continue the VM runs on after writing the file: the
+# original passes its checks, and so does a restore of the file.
+t_continue() {
+	f=$OUT/cont.snap
+	rm -f "$f" "$OUT/cont-in"
+	mkfifo "$OUT/cont-in"
+	vpsci-run --events "$OUT/cont.ev" --snapshot "$f" --snapshot-continue -k "$IMG" -c $CPUS \
+		-m $MEM -p "psci.sel=snapshot" <"$OUT/cont-in" >"$OUT/cont.log" 2>&1 &
+	pid=$!
+	exec 5>"$OUT/cont-in"
+	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
+	dog=$!
+	why=
+	if wait_for "$OUT/cont.log" "snapshot-ready" "$VM_TIMEOUT"; then
+		kill -QUIT "$pid"
+		wait_for "$OUT/cont.ev" '"event":"CONTINUE"' 60 || why="no CONTINUE event"
+		printf g >&5
+	else
+		why="the guest never got ready"
+	fi
+	wait "$pid"
+	st=$?
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	exec 5>&-
+	[ "$st" = 0 ] || why="$why; status $st (want 0)"
+	grep -q "^8 passed, 0 failed, 0 skipped" "$OUT/cont.log" || why="$why; original not 8/8"
+	if [ -n "$why" ]; then
+		ko "continue: $why"
+		show "$OUT/cont.log" 20
+		return
+	fi
+	restore cont-restore "$f"
+	if [ "$st" = 0 ] && grep -q "^8 passed, 0 failed, 0 skipped" "$OUT/cont-restore.log"; then
+		ok "continue: the VM ran on after the snapshot and passed 8/8; its file restored, 8/8"
+	else
+		ko "continue: restore of the continued VM's file: status $st"
+		show "$OUT/cont-restore.log" 20
+	fi
+}
+
 # Aim: a file written under the other host kernel restores and passes, or
 # is refused cleanly with status 2 naming the register this host lacks.
 t_cross() {
@@ -357,6 +398,7 @@ else
 		t_options
 	fi
 	t_foreign
+	t_continue
 	if [ -n "$foreign" ] && [ -f "$foreign" ]; then
 		t_cross
 	fi
