@@ -369,6 +369,61 @@ t_continue() {
 	fi
 }
 
+# Aim: snapshots taken in the middle of the hostile storm (8 vCPUs racing
+# CPU_ON/CPU_OFF/CPU_SUSPEND, docs/storm.md), with --snapshot-continue: the
+# pause waits for calls in flight, so the original and every restored copy
+# finish the storm with all CPUs accounted for and power off.
+t_storm() {
+	n_snap=2
+	[ "$what" = full ] && n_snap=4
+	rm -f "$OUT"/storm*.snap
+	vpsci-run --events "$OUT/storm.ev" --system-suspend --snapshot "$OUT/storm.snap" \
+		--snapshot-continue -k "$IMG" -c 8 -m $MEM \
+		-p "psci.sel=storm psci.storm_ms=$((n_snap * 1500 + 3000)) psci.storm_seed=7" \
+		</dev/null >"$OUT/storm.log" 2>&1 &
+	pid=$!
+	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
+	dog=$!
+	why=
+	wait_for "$OUT/storm.log" "storm: 8 CPUs" 60 || why="the storm did not start"
+	n=0
+	while [ -z "$why" ] && [ $n -lt $n_snap ]; do
+		n=$((n + 1))
+		sleep 1
+		kill -QUIT "$pid" 2>/dev/null || { why="vpsci-run ended before snapshot $n"; break; }
+		i=0
+		while [ "$(grep -c '"event":"CONTINUE"' "$OUT/storm.ev")" -lt $n ]; do
+			i=$((i + 1))
+			[ $i -lt 600 ] || { why="no CONTINUE after snapshot $n"; break; }
+			sleep 0.1
+		done
+		cp "$OUT/storm.snap" "$OUT/storm$n.snap"
+	done
+	wait "$pid"
+	st=$?
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	[ "$st" = 0 ] || why="$why; original status $st (want 0)"
+	grep -q "^2 passed, 0 failed, 0 skipped" "$OUT/storm.log" || why="$why; original not 2/2"
+	states=$(grep '"event":"SNAPSHOT"' "$OUT/storm.ev" |
+		sed 's/.*"run":\([0-9]*\),"off":\([0-9]*\),"on_pending":\([0-9]*\),"suspended":\([0-9]*\).*/\1\/\2\/\3\/\4/' |
+		tr '\n' ' ')
+	for k in $(seq 1 $n); do
+		[ -z "$why" ] || break
+		timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$OUT/storm-r$k.ev" \
+			--restore "$OUT/storm$k.snap" </dev/null >"$OUT/storm-r$k.log" 2>&1
+		rst=$?
+		[ "$rst" = 0 ] && grep -q "^2 passed, 0 failed, 0 skipped" "$OUT/storm-r$k.log" ||
+			why="restore $k: status $rst, $(grep 'passed,' "$OUT/storm-r$k.log")"
+	done
+	if [ -z "$why" ]; then
+		ok "storm: $n snapshots mid-storm (run/off/on_pending/suspended: $states), original and $n restores finished 2/2 with status 0"
+	else
+		ko "storm: $why"
+		show "$OUT/storm.log" 10
+	fi
+}
+
 # Aim: a file written under the other host kernel restores and passes, or
 # is refused cleanly with status 2 naming the register this host lacks.
 t_cross() {
@@ -399,6 +454,7 @@ else
 	fi
 	t_foreign
 	t_continue
+	t_storm
 	if [ -n "$foreign" ] && [ -f "$foreign" ]; then
 		t_cross
 	fi
