@@ -4,8 +4,10 @@
 # VM snapshot and restore (vpsci-run --snapshot / --restore,
 # docs/vm-snapshot.md). Runs INSIDE the testbed, every scenario in one boot:
 #
-#   sh snapshot-tests.sh [quick|full] [FOREIGN.snap]
+#   [VPSCI_RUN=BINARY] sh snapshot-tests.sh [quick|full|asan] [FOREIGN.snap]
 #
+# asan: quick without the storm and the Linux guest (the sanitized binary is
+# several times slower; the storm has its own ASan run in check-vmm-asan).
 # full without FOREIGN.snap also prints the conformance guest's file (gzip,
 # base64, between "snapshot-file-begin/end" lines) so that make can hand it
 # to the other host kernel's run as FOREIGN.snap: a move to another host
@@ -24,6 +26,7 @@ set -u
 
 what=${1:-quick}
 foreign=${2:-}
+VMM=${VPSCI_RUN:-vpsci-run}	# the binary under test (make check-snapshot-asan: ASan build)
 IMG=/testbed/guest/psci-guest.Image
 H=${TESTBED_HOST_KERNEL:-?}
 OUT=/tmp/snapshot-tests
@@ -82,7 +85,7 @@ make_snapshot() {
 	shift 2
 	rm -f "$file" "$OUT/$name.log" "$OUT/$name.ev"
 	t0=$(uptime_s)
-	vpsci-run --events "$OUT/$name.ev" --snapshot "$file" "$@" -k "$IMG" -c $CPUS -m $MEM \
+	"$VMM" --events "$OUT/$name.ev" --snapshot "$file" "$@" -k "$IMG" -c $CPUS -m $MEM \
 		-p "psci.sel=snapshot" </dev/null >"$OUT/$name.log" 2>&1 &
 	pid=$!
 	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
@@ -110,7 +113,7 @@ restore() {
 	shift 2
 	rm -f "$OUT/$name.log" "$OUT/$name.ev"
 	t0=$(uptime_s)
-	printf g | timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$OUT/$name.ev" \
+	printf g | timeout -s TERM "$VM_TIMEOUT" "$VMM" --events "$OUT/$name.ev" \
 		--restore "$file" "$@" >"$OUT/$name.log" 2>&1 &
 	pid=$!
 	t_go=-
@@ -185,7 +188,7 @@ refuse() {
 	msg=$4
 	shift 4
 	rm -f "$OUT/$name.log"
-	timeout -s TERM 60 vpsci-run --restore "$file" "$@" </dev/null >"$OUT/$name.log" 2>&1
+	timeout -s TERM 60 "$VMM" --restore "$file" "$@" </dev/null >"$OUT/$name.log" 2>&1
 	st=$?
 	if [ "$st" = "$want" ] && grep -q "$msg" "$OUT/$name.log" &&
 		! grep -q "snapshot: go" "$OUT/$name.log"; then
@@ -261,7 +264,7 @@ t_linux() {
 	rm -f "$f" "$OUT/lin-in" "$OUT/lin-in2"
 	mkfifo "$OUT/lin-in" "$OUT/lin-in2"
 	t0=$(uptime_s)
-	vpsci-run --events "$OUT/linux-a.ev" --snapshot "$f" -k "$K" -i "$I" -c 2 -m 256 \
+	"$VMM" --events "$OUT/linux-a.ev" --snapshot "$f" -k "$K" -i "$I" -c 2 -m 256 \
 		-p "console=ttyAMA0 quiet panic=-1" <"$OUT/lin-in" >"$OUT/linux-a.log" 2>&1 &
 	pid=$!
 	exec 3>"$OUT/lin-in"
@@ -292,7 +295,7 @@ t_linux() {
 		return
 	fi
 	t0=$(uptime_s)
-	vpsci-run --events "$OUT/linux-b.ev" --restore "$f" <"$OUT/lin-in2" \
+	"$VMM" --events "$OUT/linux-b.ev" --restore "$f" <"$OUT/lin-in2" \
 		>"$OUT/linux-b.log" 2>&1 &
 	pid=$!
 	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
@@ -334,7 +337,7 @@ t_continue() {
 	f=$OUT/cont.snap
 	rm -f "$f" "$OUT/cont-in"
 	mkfifo "$OUT/cont-in"
-	vpsci-run --events "$OUT/cont.ev" --snapshot "$f" --snapshot-continue -k "$IMG" -c $CPUS \
+	"$VMM" --events "$OUT/cont.ev" --snapshot "$f" --snapshot-continue -k "$IMG" -c $CPUS \
 		-m $MEM -p "psci.sel=snapshot" <"$OUT/cont-in" >"$OUT/cont.log" 2>&1 &
 	pid=$!
 	exec 5>"$OUT/cont-in"
@@ -377,7 +380,7 @@ t_storm() {
 	n_snap=2
 	[ "$what" = full ] && n_snap=4
 	rm -f "$OUT"/storm*.snap
-	vpsci-run --events "$OUT/storm.ev" --system-suspend --snapshot "$OUT/storm.snap" \
+	"$VMM" --events "$OUT/storm.ev" --system-suspend --snapshot "$OUT/storm.snap" \
 		--snapshot-continue -k "$IMG" -c 8 -m $MEM \
 		-p "psci.sel=storm psci.storm_ms=$((n_snap * 1500 + 3000)) psci.storm_seed=7" \
 		</dev/null >"$OUT/storm.log" 2>&1 &
@@ -410,7 +413,7 @@ t_storm() {
 		tr '\n' ' ')
 	for k in $(seq 1 $n); do
 		[ -z "$why" ] || break
-		timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$OUT/storm-r$k.ev" \
+		timeout -s TERM "$VM_TIMEOUT" "$VMM" --events "$OUT/storm-r$k.ev" \
 			--restore "$OUT/storm$k.snap" </dev/null >"$OUT/storm-r$k.log" 2>&1
 		rst=$?
 		[ "$rst" = 0 ] && grep -q "^2 passed, 0 failed, 0 skipped" "$OUT/storm-r$k.log" ||
@@ -441,7 +444,7 @@ t_cross() {
 	fi
 }
 
-echo "snapshot-tests: $what, host kernel $H, $(uname -r)"
+echo "snapshot-tests: $what, $VMM, host kernel $H, $(uname -r)"
 if [ ! -f "$IMG" ]; then
 	skip=$((skip + 1))
 	echo "SKIP snapshot: no $IMG (make guest)"
@@ -454,7 +457,7 @@ else
 	fi
 	t_foreign
 	t_continue
-	t_storm
+	[ "$what" = asan ] || t_storm
 	if [ -n "$foreign" ] && [ -f "$foreign" ]; then
 		t_cross
 	fi
@@ -464,6 +467,17 @@ else
 		echo "snapshot-file-end"
 	fi
 fi
-t_linux
+[ "$what" = asan ] || t_linux
+if [ "$VMM" != vpsci-run ]; then
+	# Sanitizer builds: any report in any run is a failure.
+	bad=$(grep -l "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" "$OUT"/*.log \
+		2>/dev/null)
+	if [ -n "$bad" ]; then
+		ko "sanitizers: reports in $(echo $bad)"
+		for b in $bad; do grep -A12 "Sanitizer\|runtime error" "$b" | head -30; done
+	else
+		ok "sanitizers: no report in $(ls "$OUT"/*.log | wc -l) vpsci-run logs"
+	fi
+fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
