@@ -58,13 +58,17 @@ static const char usage_text[] =
 	"                           it; the next description is written to FILE again unless\n"
 	"                           --machine says otherwise\n"
 	"      --kvm-device PATH    KVM device to open (default /dev/kvm)\n"
+	"      --snapshot FILE      on SIGQUIT, pause the VM, write it to FILE, exit 7\n"
+	"      --snapshot-continue  after writing the snapshot, the VM runs on (no exit)\n"
+	"      --restore FILE       continue the VM snapshotted in FILE (no --kernel)\n"
 	"  -v, --verbose            human-readable log on stderr (twice: every PSCI call)\n"
 	"  -h, --help               this text\n"
 	"\n"
 	"Console: the guest's PL011 is on stdin/stdout; on a terminal Ctrl-A x quits.\n"
 	"Suspend to RAM: a guest in SYSTEM_SUSPEND wakes on any interrupt pending for it\n"
 	"(PL031 RTC alarm, UART, timer), on console input, or on SIGUSR1.\n"
-	"Signals: SIGUSR1 wakes a suspended guest; SIGINT/SIGTERM/SIGHUP stop it.\n"
+	"Signals: SIGUSR1 wakes a suspended guest; SIGINT/SIGTERM/SIGHUP stop it;\n"
+	"SIGQUIT snapshots it (with --snapshot FILE).\n"
 	"\n"
 	"Exit status:\n"
 	"  0  the guest powered off (SYSTEM_OFF)\n"
@@ -75,7 +79,10 @@ static const char usage_text[] =
 	"  3  the guest crashed, or an internal error\n"
 	"  4  the guest hibernated (SYSTEM_OFF2); with --machine, the description is written\n"
 	"  5  the guest reset (SYSTEM_RESET/SYSTEM_RESET2) with --no-reboot or --max-reboots\n"
-	"  6  stopped from the host (Ctrl-A x, SIGINT, SIGTERM, SIGHUP)\n";
+	"  6  stopped from the host (Ctrl-A x, SIGINT, SIGTERM, SIGHUP)\n"
+	"  7  the VM was snapshotted to the --snapshot FILE (SIGQUIT)\n"
+	"With --restore, a corrupt, truncated or incompatible file is status 1, a host\n"
+	"that cannot take the state status 2 (docs/vm-snapshot.md).\n";
 
 void vmm_log(const char *fmt, ...)
 {
@@ -214,6 +221,10 @@ enum {
 	OPT_MACHINE,
 	OPT_MACHINE_ON_OFF,
 	OPT_RESUME,
+	OPT_SNAPSHOT,
+	OPT_RESTORE,
+	OPT_SNAPSHOT_ABI,
+	OPT_SNAPSHOT_CONTINUE,
 };
 
 static const struct option long_opts[] = {
@@ -237,6 +248,10 @@ static const struct option long_opts[] = {
 	{ "machine", required_argument, NULL, OPT_MACHINE },
 	{ "machine-on-off", no_argument, NULL, OPT_MACHINE_ON_OFF },
 	{ "resume", required_argument, NULL, OPT_RESUME },
+	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+	{ "restore", required_argument, NULL, OPT_RESTORE },
+	{ "snapshot-abi", required_argument, NULL, OPT_SNAPSHOT_ABI },
+	{ "snapshot-continue", no_argument, NULL, OPT_SNAPSHOT_CONTINUE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -329,6 +344,20 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 		case OPT_KVM_DEVICE:
 			kvm_device = optarg;
 			break;
+		case OPT_SNAPSHOT:
+			o->snapshot_path = optarg;
+			break;
+		case OPT_RESTORE:
+			o->restore_path = optarg;
+			break;
+		case OPT_SNAPSHOT_ABI:
+			if (!parse_u64(optarg, &v) || v == 0 || v > UINT32_MAX)
+				return usage_error("--snapshot-abi '%s': expected a number", optarg);
+			o->snapshot_abi = (uint32_t)v;
+			break;
+		case OPT_SNAPSHOT_CONTINUE:
+			o->snapshot_continue = true;
+			break;
 		case OPT_SYSTEM_SUSPEND:
 			o->given |= VMM_GIVEN_SYSTEM_SUSPEND;
 			o->system_suspend = true;
@@ -367,6 +396,9 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (resume_path && o->restore_path)
+		return usage_error("--resume and --restore: give one (a hibernated machine, or a "
+				   "snapshotted VM)");
 	if (resume_path) {
 		int r = machine_load(resume_path, o);
 
@@ -375,7 +407,7 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 		if (!o->machine_path)
 			o->machine_path = resume_path;
 	}
-	if (!o->kernel)
+	if (!o->kernel && !o->restore_path)
 		return usage_error("no kernel: give --kernel IMAGE");
 	/* Test knob (docs/hibernate.md): a build whose default version differs. */
 	knob = getenv("VPSCI_RUN_DEFAULT_PSCI_VERSION");
@@ -383,6 +415,13 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 		return usage_error("VPSCI_RUN_DEFAULT_PSCI_VERSION: expected 0.1 to 1.3");
 	if (o->machine_on_off && !o->machine_path)
 		return usage_error("--machine-on-off needs --machine FILE");
+	if (o->snapshot_continue && !o->snapshot_path)
+		return usage_error("--snapshot-continue needs --snapshot FILE");
+	if (o->snapshot_path && o->mode_set && o->mode != VMM_PSCI_USER)
+		return usage_error("--snapshot needs --psci=user");
+	if ((o->snapshot_path || o->restore_path) && o->nr_disks)
+		return usage_error("--snapshot/--restore: VMs with a --disk cannot be snapshotted "
+				   "yet (the disk file is not part of the snapshot)");
 	if (o->system_suspend_set && o->psci_version && o->psci_version < VPSCI_VERSION_1_0)
 		return usage_error("--system-suspend needs PSCI 1.0 or later");
 	return -1;
@@ -393,6 +432,8 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 static pthread_mutex_t cur_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vmm *cur_vm;
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t snapshot_requested;
+static bool snapshot_armed;	/* --snapshot given: SIGQUIT snapshots */
 
 static void set_current(struct vmm *vm)
 {
@@ -414,6 +455,13 @@ static void *signal_thread(void *arg)
 		if (sig == SIGUSR1) {
 			if (cur_vm)
 				vm_wake(cur_vm, "signal");
+		} else if (sig == SIGQUIT) {
+			if (!cur_vm) {
+				snapshot_requested = 1;	/* between boots: the next VM */
+			} else if (snapshot_pausable(cur_vm)) {
+				atomic_store(&cur_vm->pausing, true);
+				vm_finish(cur_vm, VMM_OUT_SNAPSHOT);
+			}
 		} else {
 			stop_requested = 1;
 			if (cur_vm)
@@ -435,6 +483,8 @@ static int signals_setup(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
+	if (snapshot_armed)
+		sigaddset(&set, SIGQUIT);
 	block = set;
 	sigaddset(&block, SIGUSR2);	/* the vCPU kick: only vCPU threads take it */
 	pthread_sigmask(SIG_BLOCK, &block, NULL);
@@ -464,6 +514,8 @@ static const char *outcome_name(enum vmm_outcome o)
 		return "host_error";
 	case VMM_OUT_STOPPED:
 		return "stopped";
+	case VMM_OUT_SNAPSHOT:
+		return "snapshot";
 	}
 	return "?";
 }
@@ -529,6 +581,13 @@ int main(int argc, char **argv)
 	r = disk_open_all(&o);
 	if (r)
 		return r;
+	snapshot_armed = o.snapshot_path != NULL;
+	/* A bad snapshot file is refused before anything touches KVM. */
+	if (o.restore_path) {
+		r = snapshot_load(&o);
+		if (r)
+			return r;
+	}
 
 	kvm_fd = open(kvm_device, O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0) {
@@ -560,6 +619,7 @@ int main(int argc, char **argv)
 		struct vmm *vm = calloc(1, sizeof(*vm));
 		enum vmm_outcome out;
 		char extra[160];
+		int snap_status = 0;
 
 		if (!vm) {
 			vmm_log("out of memory");
@@ -582,7 +642,19 @@ int main(int argc, char **argv)
 		set_current(vm);
 		if (stop_requested)
 			vm_finish(vm, VMM_OUT_STOPPED);
+		if (snapshot_requested) {
+			atomic_store(&vm->pausing, true);
+			vm_finish(vm, VMM_OUT_SNAPSHOT);
+		}
 		out = vm_run(vm);
+		while (out == VMM_OUT_SNAPSHOT) {
+			snap_status = snapshot_write(vm, o.snapshot_path);
+			if (snap_status || !o.snapshot_continue)
+				break;
+			snapshot_requested = 0;
+			snapshot_continue(vm);
+			out = vm_run(vm);
+		}
 		set_current(NULL);
 		r = hibernate_record(vm, out);
 		vm_destroy(vm);
@@ -604,6 +676,8 @@ int main(int argc, char **argv)
 			return finish(VMM_EXIT_CRASH);
 		case VMM_OUT_HOST_ERROR:
 			return finish(VMM_EXIT_HOST);
+		case VMM_OUT_SNAPSHOT:
+			return finish(snap_status ? snap_status : VMM_EXIT_SNAPSHOT);
 		case VMM_OUT_STOPPED:
 		case VMM_OUT_NONE:
 			return finish(VMM_EXIT_STOPPED);

@@ -61,7 +61,8 @@ static int op_cpu_on(void *opaque, uint32_t idx, const struct vpsci_entry *entry
 	int ret = 0;
 
 	pthread_mutex_lock(&v->lock);
-	if (v->stopped || atomic_load(&v->stop)) {
+	/* A snapshot keeps the request: the target restarts from it after --restore. */
+	if ((v->stopped || atomic_load(&v->stop)) && !atomic_load(&vm->pausing)) {
 		ret = -1;
 	} else {
 		v->on_entry = *entry;

@@ -49,7 +49,7 @@
 
 #define LCRH_FEN	(1u << 4)
 
-#define RX_FIFO_DEPTH	32
+#define RX_FIFO_DEPTH	VMM_UART_FIFO
 #define CTRL_A		0x01
 
 /* PrimeCell identification: PL011 r1p5, as QEMU reports it */
@@ -66,6 +66,8 @@ static struct {
 	bool irq_level;
 	bool tty;
 	struct termios saved;
+	bool have_restore;		/* apply 'restore' at the next attach */
+	struct vmm_uart_state restore;
 } uart = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.space = PTHREAD_COND_INITIALIZER,
@@ -324,6 +326,67 @@ int uart_init(void)
 	return 0;
 }
 
+/* Registers and RX FIFO of the running device, for a snapshot. */
+void uart_save(struct vmm_uart_state *s)
+{
+	pthread_mutex_lock(&uart.lock);
+	memset(s, 0, sizeof(*s));
+	s->imsc = uart.imsc;
+	s->lcrh = uart.lcrh;
+	s->cr = uart.cr;
+	s->ifls = uart.ifls;
+	s->ibrd = uart.ibrd;
+	s->fbrd = uart.fbrd;
+	s->ilpr = uart.ilpr;
+	s->dmacr = uart.dmacr;
+	s->ris_tx = uart.ris_tx;
+	s->count = uart.count;
+	for (unsigned int i = 0; i < uart.count; i++)
+		s->fifo[i] = uart.fifo[(uart.head + i) % RX_FIFO_DEPTH];
+	pthread_mutex_unlock(&uart.lock);
+}
+
+/* The next attach takes these registers instead of the reset values (--restore). */
+void uart_set_restore(const struct vmm_uart_state *s)
+{
+	pthread_mutex_lock(&uart.lock);
+	uart.restore = *s;
+	uart.have_restore = true;
+	pthread_mutex_unlock(&uart.lock);
+}
+
+/*
+ * Restored registers; the snapshot's unread input goes before what was typed
+ * since (bytes that do not fit are dropped). Called with uart.lock held,
+ * once the VM is attached, so the interrupt line follows the state.
+ */
+static void apply_restore(void)
+{
+	const struct vmm_uart_state *s = &uart.restore;
+	uint8_t typed[RX_FIFO_DEPTH];
+	unsigned int n = uart.count, i;
+
+	for (i = 0; i < n; i++)
+		typed[i] = uart.fifo[(uart.head + i) % RX_FIFO_DEPTH];
+	uart.head = 0;
+	uart.count = 0;
+	for (i = 0; i < s->count && i < RX_FIFO_DEPTH; i++)
+		uart.fifo[uart.count++] = s->fifo[i];
+	for (i = 0; i < n && uart.count < RX_FIFO_DEPTH; i++)
+		uart.fifo[uart.count++] = typed[i];
+	uart.imsc = s->imsc & 0x7ff;
+	uart.lcrh = s->lcrh;
+	uart.cr = s->cr;
+	uart.ifls = s->ifls;
+	uart.ibrd = s->ibrd;
+	uart.fbrd = s->fbrd;
+	uart.ilpr = s->ilpr;
+	uart.dmacr = s->dmacr;
+	uart.ris_tx = s->ris_tx & INT_TX;
+	uart.have_restore = false;
+	update_irq();
+}
+
 /* Connect the device to a freshly built VM: registers at reset values. */
 void uart_attach(struct vmm *vm)
 {
@@ -336,6 +399,8 @@ void uart_attach(struct vmm *vm)
 	uart.ifls = 0x12;
 	uart.ibrd = uart.fbrd = uart.ilpr = uart.dmacr = 0;
 	uart.irq_level = false;
+	if (uart.have_restore)
+		apply_restore();
 	pthread_mutex_unlock(&uart.lock);
 }
 

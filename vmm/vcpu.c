@@ -95,6 +95,7 @@ int vcpu_create(struct vmm *vm, struct vcpu *v)
 	if (vcpu_get_reg(v, VMM_REG_MPIDR_EL1, &v->mpidr) < 0)
 		return -1;
 	v->mpidr &= VPSCI_MPIDR_AFF_MASK;
+	v->start_parked = vm->mode == VMM_PSCI_USER && v->idx != 0;	/* --restore may change it */
 	return 0;
 }
 
@@ -173,7 +174,7 @@ static void *vcpu_thread(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 
 	/* Secondaries start off in user mode: wait for CPU_ON (DEN0022 5.5). */
-	if (vm->mode == VMM_PSCI_USER && v->idx != 0 && psci_wait_park(v) < 0)
+	if (v->start_parked && psci_wait_park(v) < 0)
 		goto out;
 
 	while (!done) {

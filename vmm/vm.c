@@ -167,6 +167,7 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 	vm->ram_size = o->mem_mib << 20;
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
+	atomic_init(&vm->pausing, false);
 
 	do {
 		vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
@@ -229,6 +230,8 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 	r = psci_setup(vm);
 	if (r)
 		return r;
+	if (o->restore_path && vm->boot_nr == 0)
+		return snapshot_restore(vm);	/* RAM, vCPUs, GIC, UART, engine from the file */
 	if (loader_load(vm) < 0)
 		return VMM_EXIT_USAGE;
 

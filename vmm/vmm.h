@@ -26,6 +26,7 @@ enum vmm_status {
 	VMM_EXIT_HIBERNATED	= 4,	/* SYSTEM_OFF2: the guest hibernated */
 	VMM_EXIT_RESET		= 5,	/* SYSTEM_RESET(2) with --no-reboot */
 	VMM_EXIT_STOPPED	= 6,	/* stopped from the host: Ctrl-A x, SIGINT, SIGTERM */
+	VMM_EXIT_SNAPSHOT	= 7,	/* --snapshot FILE written on SIGQUIT (docs/vm-snapshot.md) */
 };
 
 /* QEMU virt memory map (hw/arm/virt.c), so guests built for virt run unchanged. */
@@ -105,7 +106,11 @@ struct vmm_opts {
 	const char *machine_path;	/* --machine: description written on hibernation */
 	bool machine_on_off;		/* --machine-on-off: also on a plain SYSTEM_OFF */
 	const struct vmm_machine *resume;	/* --resume: the machine being resumed */
-	unsigned int given;		/* enum vmm_given bits */
+	unsigned int given;		/* enum vmm_given bits: options on the command line */
+	const char *snapshot_path;	/* --snapshot FILE: written on SIGQUIT */
+	const char *restore_path;	/* --restore FILE: continue a snapshotted VM */
+	uint32_t snapshot_abi;		/* --snapshot-abi (tests): 0 = this build's */
+	bool snapshot_continue;		/* --snapshot-continue: run on after writing */
 };
 
 /* Why a VM run ended. */
@@ -117,6 +122,7 @@ enum vmm_outcome {
 	VMM_OUT_CRASH,
 	VMM_OUT_HOST_ERROR,
 	VMM_OUT_STOPPED,
+	VMM_OUT_SNAPSHOT,	/* paused for --snapshot: every vCPU stopped at a safe point */
 };
 
 struct vmm;
@@ -129,6 +135,7 @@ struct vcpu {
 	size_t run_size;
 	pthread_t thread;
 	bool thread_started;
+	bool start_parked;		/* the thread waits for CPU_ON before running */
 	uint64_t mpidr;
 
 	/* Protected by lock: the hand-over between this thread and others. */
@@ -178,6 +185,7 @@ struct vmm {
 	struct vpsci_system_event last_event;
 	bool have_event;
 	unsigned int boot_nr;
+	atomic_bool pausing;		/* a snapshot stops the vCPUs: keep CPU_ONs pending */
 };
 
 /* main.c */
@@ -264,6 +272,23 @@ void rtc_detach(void);
 bool rtc_mmio(uint64_t addr, uint8_t *data, uint32_t len, bool is_write);
 bool rtc_irq_level(void);
 int rtc_fdt_add(void *fdt, uint32_t clk_phandle);
+
+/* uart.c: the PL011's state, for snapshots (docs/vm-snapshot.md) */
+#define VMM_UART_FIFO	32
+struct vmm_uart_state {
+	uint32_t imsc, lcrh, cr, ifls, ibrd, fbrd, ilpr, dmacr, ris_tx;
+	uint32_t count;			/* bytes in fifo[0..count) */
+	uint8_t fifo[VMM_UART_FIFO];
+};
+void uart_save(struct vmm_uart_state *s);
+void uart_set_restore(const struct vmm_uart_state *s);
+
+/* snapshot.c (+ gic_state.c): whole-VM snapshot and restore */
+bool snapshot_pausable(struct vmm *vm);
+int snapshot_write(struct vmm *vm, const char *path);
+void snapshot_continue(struct vmm *vm);
+int snapshot_load(struct vmm_opts *o);
+int snapshot_restore(struct vmm *vm);
 
 /* events.c */
 int events_open(const char *path);

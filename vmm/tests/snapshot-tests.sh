@@ -1,0 +1,483 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# VM snapshot and restore (vpsci-run --snapshot / --restore,
+# docs/vm-snapshot.md). Runs INSIDE the testbed, every scenario in one boot:
+#
+#   [VPSCI_RUN=BINARY] sh snapshot-tests.sh [quick|full|asan] [FOREIGN.snap]
+#
+# asan: quick without the storm and the Linux guest (the sanitized binary is
+# several times slower; the storm has its own ASan run in check-vmm-asan).
+# full without FOREIGN.snap also prints the conformance guest's file (gzip,
+# base64, between "snapshot-file-begin/end" lines) so that make can hand it
+# to the other host kernel's run as FOREIGN.snap: a move to another host
+# kernel must either restore and pass, or be refused cleanly (status 2,
+# naming what is missing).
+#
+# The conformance guest's psci.sel=snapshot puts 4 vCPUs in different PSCI
+# states (on and checking, on and spinning, off, in CPU_SUSPEND), prints
+# "snapshot-ready" and waits for a byte on its UART. We send SIGQUIT, which
+# writes the snapshot; the restored VM gets the byte and checks its state
+# (TAP). Then the file is restored a second time, corrupted copies and a
+# foreign build's file are refused, and contradicting options are refused.
+# Times and sizes are printed as "bench NAME VALUE UNIT" (never asserted:
+# nested timings vary 2x). Ends with "N passed, N failed, N skipped".
+set -u
+
+what=${1:-quick}
+foreign=${2:-}
+VMM=${VPSCI_RUN:-vpsci-run}	# the binary under test (make check-snapshot-asan: ASan build)
+IMG=/testbed/guest/psci-guest.Image
+H=${TESTBED_HOST_KERNEL:-?}
+OUT=/tmp/snapshot-tests
+CPUS=4
+MEM=128
+VM_TIMEOUT=${VM_TIMEOUT:-120}
+mkdir -p "$OUT"
+pass=0
+fail=0
+skip=0
+
+ok() {
+	pass=$((pass + 1))
+	echo "PASS $*"
+}
+
+ko() {
+	fail=$((fail + 1))
+	echo "FAIL $*"
+}
+
+show() {
+	sed 's/^/    | /' "$1" | tail -n "${2:-15}"
+}
+
+uptime_s() {
+	read -r u _ </proc/uptime
+	echo "$u"
+}
+
+elapsed() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# A JSON number field of the first events line holding EVENT.
+ev_field() {
+	grep "\"event\":\"$2\"" "$1" | head -1 | sed -n "s/.*\"$3\":\([0-9.]*\).*/\1/p"
+}
+
+# wait_for FILE TEXT SECONDS: poll until FILE holds TEXT; false on timeout.
+wait_for() {
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# make_snapshot NAME FILE [OPTIONS...]: boot the guest, SIGQUIT at
+# "snapshot-ready". Sets $st, $t_snap (SIGQUIT to exit, s) and $t_ready.
+make_snapshot() {
+	name=$1
+	file=$2
+	shift 2
+	rm -f "$file" "$OUT/$name.log" "$OUT/$name.ev"
+	t0=$(uptime_s)
+	"$VMM" --events "$OUT/$name.ev" --snapshot "$file" "$@" -k "$IMG" -c $CPUS -m $MEM \
+		-p "psci.sel=snapshot" </dev/null >"$OUT/$name.log" 2>&1 &
+	pid=$!
+	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
+	dog=$!
+	t_ready=-
+	t_snap=-
+	if wait_for "$OUT/$name.log" "snapshot-ready" "$VM_TIMEOUT"; then
+		t1=$(uptime_s)
+		t_ready=$(elapsed "$t0" "$t1")
+		kill -QUIT "$pid"
+	fi
+	wait "$pid"
+	st=$?
+	t2=$(uptime_s)
+	[ "$t_ready" = - ] || t_snap=$(elapsed "$t1" "$t2")
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+}
+
+# restore NAME FILE [OPTIONS...]: restore with "g" on the UART. Sets $st,
+# $t_go (start to the guest's "snapshot: go", s) and $t_run (whole run).
+restore() {
+	name=$1
+	file=$2
+	shift 2
+	rm -f "$OUT/$name.log" "$OUT/$name.ev"
+	t0=$(uptime_s)
+	printf g | timeout -s TERM "$VM_TIMEOUT" "$VMM" --events "$OUT/$name.ev" \
+		--restore "$file" "$@" >"$OUT/$name.log" 2>&1 &
+	pid=$!
+	t_go=-
+	wait_for "$OUT/$name.log" "snapshot: go" "$VM_TIMEOUT" && t_go=$(elapsed "$t0" "$(uptime_s)")
+	wait "$pid"
+	st=$?
+	t_run=$(elapsed "$t0" "$(uptime_s)")
+}
+
+# Aim: SIGQUIT pauses a running 4-vCPU VM with its vCPUs in different PSCI
+# states (2 running, 1 off, 1 in CPU_SUSPEND), writes the file, exits 7.
+t_snapshot() {
+	make_snapshot snap "$OUT/vm.snap"
+	ev=$OUT/snap.ev
+	why=
+	[ "$st" = 7 ] || why="status $st (want 7)"
+	[ -s "$OUT/vm.snap" ] || why="$why; no snapshot file"
+	grep -q '"event":"SNAPSHOT".*"run":2,"off":1,"on_pending":0,"suspended":1' "$ev" ||
+		why="$why; SNAPSHOT event does not show 2 running, 1 off, 1 suspended vCPU"
+	grep -q '"event":"EXIT","status":7' "$ev" || why="$why; no EXIT status 7 event"
+	if [ -z "$why" ]; then
+		size=$(wc -c <"$OUT/vm.snap")
+		ok "snapshot: $CPUS vCPUs (2 run, 1 off, 1 suspended), $MEM MiB -> $size bytes, status 7"
+		echo "bench snapshot-host$H-size $size bytes"
+		echo "bench snapshot-host$H-ram-pages $(ev_field "$ev" SNAPSHOT ram_pages) pages"
+		echo "bench snapshot-host$H-write $(ev_field "$ev" SNAPSHOT write_ms) ms"
+		echo "bench snapshot-host$H-sigquit-to-exit $t_snap s"
+	else
+		ko "snapshot: $why"
+		show "$OUT/snap.log"
+		return 1
+	fi
+}
+
+# Aim: the restored VM continues: the guest finds PSCI_VERSION, FEATURES,
+# AFFINITY_INFO, RAM, counter unchanged, the spinning CPU running, the
+# suspended CPU waking at its entry point (SGI), CPU_ON of the off CPU
+# working; the events log shows RESTORE, the woken vCPU3 and SYSTEM_OFF.
+t_restore() {
+	name=$1
+	shift
+	restore "$name" "$OUT/vm.snap" "$@"
+	log=$OUT/$name.log
+	ev=$OUT/$name.ev
+	why=
+	[ "$st" = 0 ] || why="status $st (want 0)"
+	grep -q "^8 passed, 0 failed, 0 skipped" "$log" || why="$why; guest TAP not 8/8 passed"
+	grep -q '"event":"RESTORE"' "$ev" || why="$why; no RESTORE event"
+	grep -q '"vcpu":3,"fn":"CPU_OFF"' "$ev" || why="$why; vCPU3 never ran after the restore"
+	grep -q '"vcpu":0,"fn":"CPU_ON".*"args":\["0x2"' "$ev" || why="$why; no CPU_ON of vCPU2"
+	grep -q '"event":"SYSTEM_OFF"' "$ev" || why="$why; no SYSTEM_OFF"
+	if grep -q '"event":"BOOT"' "$ev" && [ "$(grep -c '"fn":"PSCI_VERSION"' "$ev")" -gt 1 ]; then
+		why="$why; the guest booted again instead of continuing"
+	fi
+	if [ -z "$why" ]; then
+		ok "$name: restored VM passed 8/8 guest checks, vCPU3 woke, SYSTEM_OFF -> 0 $*"
+		echo "bench $name-host$H-load $(ev_field "$ev" RESTORE load_ms) ms"
+		echo "bench $name-host$H-restore $(ev_field "$ev" RESTORE restore_ms) ms"
+		echo "bench $name-host$H-start-to-guest-go $t_go s"
+	else
+		ko "$name: $why"
+		show "$log" 25
+	fi
+}
+
+# refuse NAME FILE WANT_STATUS MESSAGE [OPTIONS...]: --restore must fail
+# with that status and message, before any guest output.
+refuse() {
+	name=$1
+	file=$2
+	want=$3
+	msg=$4
+	shift 4
+	rm -f "$OUT/$name.log"
+	timeout -s TERM 60 "$VMM" --restore "$file" "$@" </dev/null >"$OUT/$name.log" 2>&1
+	st=$?
+	if [ "$st" = "$want" ] && grep -q "$msg" "$OUT/$name.log" &&
+		! grep -q "snapshot: go" "$OUT/$name.log"; then
+		ok "$name: refused, status $st: $(grep -o "vpsci-run: .*" "$OUT/$name.log" | head -1)"
+	else
+		ko "$name: status $st (want $want), message '$msg' not seen"
+		show "$OUT/$name.log"
+	fi
+}
+
+# Overwrite one byte of FILE at OFFSET with the octal byte value VAL.
+poke() {
+	printf "\\$3" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+t_corrupt() {
+	f=$OUT/vm.snap
+	size=$(wc -c <"$f")
+	head -c $((size / 2)) "$f" >"$OUT/trunc.snap"
+	refuse truncated "$OUT/trunc.snap" 1 "truncated snapshot"
+	head -c 20 "$f" >"$OUT/tiny.snap"
+	refuse tiny "$OUT/tiny.snap" 1 "truncated snapshot"
+	cp "$f" "$OUT/flip.snap"
+	b=$(dd if="$f" bs=1 skip=$((size - 100)) count=1 2>/dev/null | od -An -to1 | tr -d ' ')
+	poke "$OUT/flip.snap" $((size - 100)) "$(printf '%03o' $(((0$b ^ 4) & 255)))"
+	refuse bitflip "$OUT/flip.snap" 1 "checksum mismatch"
+	cp "$f" "$OUT/hdr.snap"
+	poke "$OUT/hdr.snap" 16 377
+	refuse header "$OUT/hdr.snap" 1 "header checksum mismatch"
+	cp "$f" "$OUT/magic.snap"
+	poke "$OUT/magic.snap" 0 130
+	refuse magic "$OUT/magic.snap" 1 "not a vpsci-run snapshot"
+	cp "$f" "$OUT/long.snap"
+	printf 'trailing' >>"$OUT/long.snap"
+	refuse trailing "$OUT/long.snap" 1 "after the recorded end"
+	refuse missing "$OUT/no-such.snap" 1 "No such file"
+}
+
+t_options() {
+	f=$OUT/vm.snap
+	refuse opt-cpus "$f" 1 "contradicts the snapshot" --cpus 2
+	refuse opt-mem "$f" 1 "contradicts the snapshot" --mem 256
+	refuse opt-version "$f" 1 "contradicts the snapshot" --psci-version 1.0
+	refuse opt-conduit "$f" 1 "contradicts the snapshot" --conduit smc
+	refuse opt-kernel "$f" 1 "contradicts the snapshot" --kernel /testbed/bin/vpsci-run
+	refuse opt-mode "$f" 1 "contradicts the snapshot" --psci=kernel
+}
+
+# Aim: a file written by a build with another snapshot ABI is refused.
+t_foreign() {
+	make_snapshot foreign "$OUT/foreign.snap" --snapshot-abi 99
+	if [ "$st" != 7 ]; then
+		ko "foreign-build: could not write the file (status $st)"
+		show "$OUT/foreign.log"
+		return
+	fi
+	refuse foreign-build "$OUT/foreign.snap" 1 "incompatible vpsci-run build"
+}
+
+# Aim: a Linux guest (Debian kernel, busybox initramfs) with CPU1 taken
+# offline (CPU_OFF) and a background process counting is snapshotted at its
+# shell prompt; the restored VM's console still answers, the process still
+# counts, CPU1 comes back online (CPU_ON) and the guest powers off.
+t_linux() {
+	K=/testbed/kernels/vmlinuz-6.12
+	I=/testbed/kernels/initrd.img
+	if [ ! -f "$K" ] || [ ! -f "$I" ]; then
+		skip=$((skip + 1))
+		echo "SKIP linux: no guest kernel/initrd in /testbed/kernels"
+		return
+	fi
+	f=$OUT/linux.snap
+	rm -f "$f" "$OUT/lin-in" "$OUT/lin-in2"
+	mkfifo "$OUT/lin-in" "$OUT/lin-in2"
+	t0=$(uptime_s)
+	"$VMM" --events "$OUT/linux-a.ev" --snapshot "$f" -k "$K" -i "$I" -c 2 -m 256 \
+		-p "console=ttyAMA0 quiet panic=-1" <"$OUT/lin-in" >"$OUT/linux-a.log" 2>&1 &
+	pid=$!
+	exec 3>"$OUT/lin-in"
+	why=
+	if wait_for "$OUT/linux-a.log" "starting a shell" 120; then
+		t_boot=$(elapsed "$t0" "$(uptime_s)")
+		echo 'echo 0 >/sys/devices/system/cpu/cpu1/online; echo cpu-online=$(cat /sys/devices/system/cpu/online)' >&3
+		echo '(i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.2; done) & echo counter-started' >&3
+		wait_for "$OUT/linux-a.log" "^counter-started" 60 || why="no counter-started"
+		sleep 2
+		t1=$(uptime_s)
+		kill -QUIT "$pid"
+	else
+		why="Linux did not reach its shell"
+		kill -TERM "$pid"
+	fi
+	wait "$pid"
+	st=$?
+	t_snap=$(elapsed "${t1:-0}" "$(uptime_s)")
+	exec 3>&-
+	[ -n "$why" ] || [ "$st" = 7 ] || why="snapshot status $st (want 7)"
+	tr -d '\r' <"$OUT/linux-a.log" | grep -q "^cpu-online=0\$" || why="$why; CPU1 did not go offline"
+	grep -q '"event":"SNAPSHOT".*"run":1,"off":1' "$OUT/linux-a.ev" ||
+		why="$why; SNAPSHOT event does not show 1 running + 1 off vCPU"
+	if [ -n "$why" ]; then
+		ko "linux: $why"
+		show "$OUT/linux-a.log"
+		return
+	fi
+	t0=$(uptime_s)
+	"$VMM" --events "$OUT/linux-b.ev" --restore "$f" <"$OUT/lin-in2" \
+		>"$OUT/linux-b.log" 2>&1 &
+	pid=$!
+	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
+	dog=$!
+	exec 4>"$OUT/lin-in2"
+	echo 'a=$(cat /tmp/n); sleep 1; b=$(cat /tmp/n); echo "count-after $a $b"' >&4
+	wait_for "$OUT/linux-b.log" "^count-after" 60 && t_alive=$(elapsed "$t0" "$(uptime_s)")
+	echo 'echo 1 >/sys/devices/system/cpu/cpu1/online; echo cpu-back=$(cat /sys/devices/system/cpu/online)' >&4
+	wait_for "$OUT/linux-b.log" "^cpu-back" 60
+	echo 'poweroff -f' >&4
+	wait "$pid"
+	st=$?
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	exec 4>&-
+	set -- $(tr -d '\r' <"$OUT/linux-b.log" | grep "^count-after" | head -1)
+	[ "$st" = 0 ] || why="restored run status $st (want 0)"
+	[ $# = 3 ] && [ "$3" -gt "$2" ] 2>/dev/null || why="$why; the counter did not advance ($*)"
+	tr -d '\r' <"$OUT/linux-b.log" | grep -q "^cpu-back=0-1" || why="$why; CPU1 did not come back online"
+	grep -q '"vcpu":0,"fn":"CPU_ON"' "$OUT/linux-b.ev" || why="$why; no CPU_ON after the restore"
+	if [ -z "$why" ]; then
+		ok "linux: restored at the shell, counter $2 -> $3, CPU1 back online, status 0"
+		echo "bench linux-snapshot-host$H-size $(wc -c <"$f") bytes"
+		echo "bench linux-snapshot-host$H-ram-pages $(ev_field "$OUT/linux-a.ev" SNAPSHOT ram_pages) pages"
+		echo "bench linux-snapshot-host$H-write $(ev_field "$OUT/linux-a.ev" SNAPSHOT write_ms) ms"
+		echo "bench linux-snapshot-host$H-sigquit-to-exit $t_snap s"
+		echo "bench linux-restore-host$H-restore $(ev_field "$OUT/linux-b.ev" RESTORE restore_ms) ms"
+		echo "bench linux-restore-host$H-start-to-console-answer ${t_alive:--} s"
+		echo "bench linux-boot-host$H-to-shell $t_boot s"
+	else
+		ko "linux: $why"
+		show "$OUT/linux-b.log" 25
+	fi
+}
+
+# Aim: with --snapshot-continue the VM runs on after writing the file: the
+# original passes its checks, and so does a restore of the file.
+t_continue() {
+	f=$OUT/cont.snap
+	rm -f "$f" "$OUT/cont-in"
+	mkfifo "$OUT/cont-in"
+	"$VMM" --events "$OUT/cont.ev" --snapshot "$f" --snapshot-continue -k "$IMG" -c $CPUS \
+		-m $MEM -p "psci.sel=snapshot" <"$OUT/cont-in" >"$OUT/cont.log" 2>&1 &
+	pid=$!
+	exec 5>"$OUT/cont-in"
+	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
+	dog=$!
+	why=
+	if wait_for "$OUT/cont.log" "snapshot-ready" "$VM_TIMEOUT"; then
+		kill -QUIT "$pid"
+		wait_for "$OUT/cont.ev" '"event":"CONTINUE"' 60 || why="no CONTINUE event"
+		printf g >&5
+	else
+		why="the guest never got ready"
+	fi
+	wait "$pid"
+	st=$?
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	exec 5>&-
+	[ "$st" = 0 ] || why="$why; status $st (want 0)"
+	grep -q "^8 passed, 0 failed, 0 skipped" "$OUT/cont.log" || why="$why; original not 8/8"
+	if [ -n "$why" ]; then
+		ko "continue: $why"
+		show "$OUT/cont.log" 20
+		return
+	fi
+	restore cont-restore "$f"
+	if [ "$st" = 0 ] && grep -q "^8 passed, 0 failed, 0 skipped" "$OUT/cont-restore.log"; then
+		ok "continue: the VM ran on after the snapshot and passed 8/8; its file restored, 8/8"
+	else
+		ko "continue: restore of the continued VM's file: status $st"
+		show "$OUT/cont-restore.log" 20
+	fi
+}
+
+# Aim: snapshots taken in the middle of the hostile storm (8 vCPUs racing
+# CPU_ON/CPU_OFF/CPU_SUSPEND, docs/storm.md), with --snapshot-continue: the
+# pause waits for calls in flight, so the original and every restored copy
+# finish the storm with all CPUs accounted for and power off.
+t_storm() {
+	n_snap=2
+	[ "$what" = full ] && n_snap=4
+	rm -f "$OUT"/storm*.snap
+	"$VMM" --events "$OUT/storm.ev" --system-suspend --snapshot "$OUT/storm.snap" \
+		--snapshot-continue -k "$IMG" -c 8 -m $MEM \
+		-p "psci.sel=storm psci.storm_ms=$((n_snap * 1500 + 3000)) psci.storm_seed=7" \
+		</dev/null >"$OUT/storm.log" 2>&1 &
+	pid=$!
+	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
+	dog=$!
+	why=
+	wait_for "$OUT/storm.log" "storm: 8 CPUs" 60 || why="the storm did not start"
+	n=0
+	while [ -z "$why" ] && [ $n -lt $n_snap ]; do
+		n=$((n + 1))
+		sleep 1
+		kill -QUIT "$pid" 2>/dev/null || { why="vpsci-run ended before snapshot $n"; break; }
+		i=0
+		while [ "$(grep -c '"event":"CONTINUE"' "$OUT/storm.ev")" -lt $n ]; do
+			i=$((i + 1))
+			[ $i -lt 600 ] || { why="no CONTINUE after snapshot $n"; break; }
+			sleep 0.1
+		done
+		cp "$OUT/storm.snap" "$OUT/storm$n.snap"
+	done
+	wait "$pid"
+	st=$?
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	[ "$st" = 0 ] || why="$why; original status $st (want 0)"
+	grep -q "^2 passed, 0 failed, 0 skipped" "$OUT/storm.log" || why="$why; original not 2/2"
+	states=$(grep '"event":"SNAPSHOT"' "$OUT/storm.ev" |
+		sed 's/.*"run":\([0-9]*\),"off":\([0-9]*\),"on_pending":\([0-9]*\),"suspended":\([0-9]*\).*/\1\/\2\/\3\/\4/' |
+		tr '\n' ' ')
+	for k in $(seq 1 $n); do
+		[ -z "$why" ] || break
+		timeout -s TERM "$VM_TIMEOUT" "$VMM" --events "$OUT/storm-r$k.ev" \
+			--restore "$OUT/storm$k.snap" </dev/null >"$OUT/storm-r$k.log" 2>&1
+		rst=$?
+		[ "$rst" = 0 ] && grep -q "^2 passed, 0 failed, 0 skipped" "$OUT/storm-r$k.log" ||
+			why="restore $k: status $rst, $(grep 'passed,' "$OUT/storm-r$k.log")"
+	done
+	if [ -z "$why" ]; then
+		ok "storm: $n snapshots mid-storm (run/off/on_pending/suspended: $states), original and $n restores finished 2/2 with status 0"
+	else
+		ko "storm: $why"
+		show "$OUT/storm.log" 10
+	fi
+}
+
+# Aim: a file written under the other host kernel restores and passes, or
+# is refused cleanly with status 2 naming the register this host lacks.
+t_cross() {
+	restore cross "$foreign"
+	log=$OUT/cross.log
+	if [ "$st" = 0 ] && grep -q "^8 passed, 0 failed, 0 skipped" "$log"; then
+		ok "cross-host: a file from the other host kernel restored, guest passed 8/8"
+	elif [ "$st" = 2 ] && grep -q "not known to this host's KVM\|KVM_SET_ONE_REG" "$log" &&
+		! grep -q "snapshot: go" "$log"; then
+		ok "cross-host: refused cleanly, status 2: $(grep -o 'vpsci-run: --restore.*' "$log" |
+			head -1)"
+	else
+		ko "cross-host: status $st, neither restored nor refused cleanly"
+		show "$log"
+	fi
+}
+
+echo "snapshot-tests: $what, $VMM, host kernel $H, $(uname -r)"
+if [ ! -f "$IMG" ]; then
+	skip=$((skip + 1))
+	echo "SKIP snapshot: no $IMG (make guest)"
+else
+	if t_snapshot; then
+		t_restore restore-1
+		t_restore restore-2 --cpus $CPUS
+		t_corrupt
+		t_options
+	fi
+	t_foreign
+	t_continue
+	[ "$what" = asan ] || t_storm
+	if [ -n "$foreign" ] && [ -f "$foreign" ]; then
+		t_cross
+	fi
+	if [ "$what" = full ] && [ -z "$foreign" ] && [ -s "$OUT/vm.snap" ]; then
+		echo "snapshot-file-begin"
+		gzip -9 -c "$OUT/vm.snap" | base64
+		echo "snapshot-file-end"
+	fi
+fi
+[ "$what" = asan ] || t_linux
+if [ "$VMM" != vpsci-run ]; then
+	# Sanitizer builds: any report in any run is a failure.
+	bad=$(grep -l "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" "$OUT"/*.log \
+		2>/dev/null)
+	if [ -n "$bad" ]; then
+		ko "sanitizers: reports in $(echo $bad)"
+		for b in $bad; do grep -A12 "Sanitizer\|runtime error" "$b" | head -30; done
+	else
+		ok "sanitizers: no report in $(ls "$OUT"/*.log | wc -l) vpsci-run logs"
+	fi
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
