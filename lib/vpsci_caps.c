@@ -6,8 +6,7 @@
  * drives both dispatch (caps_lookup) and PSCI_FEATURES (caps_features), so
  * the two can never disagree and nothing is advertised that is not handled.
  * The optional PSCI 1.0+ functions (CPU_FREEZE, NODE_HW_STATE, STAT_*,
- * MEM_PROTECT, ...) slot in as new rows with a handler and, where they are
- * per-VM options, the VPSCI_CFG_* flag that enables them.
+ * MEM_PROTECT, ...) are rows with the VPSCI_CFG_* flag that enables them.
  */
 #include "vpsci_private.h"
 
@@ -53,20 +52,27 @@ static const struct psci_fn psci_fns[VPSCI_FN_COUNT] = {
 					    psci_system_reset },
 	[VPSCI_FN_PSCI_FEATURES]	= { "PSCI_FEATURES", VPSCI_VERSION_1_0, false, 0,
 					    psci_features },
-	[VPSCI_FN_CPU_FREEZE]		= { "CPU_FREEZE", VPSCI_VERSION_1_0, false, 0, NULL },
-	[VPSCI_FN_CPU_DEFAULT_SUSPEND]	= { "CPU_DEFAULT_SUSPEND", VPSCI_VERSION_1_0, true, 0, NULL },
-	[VPSCI_FN_NODE_HW_STATE]	= { "NODE_HW_STATE", VPSCI_VERSION_1_0, true, 0, NULL },
+	[VPSCI_FN_CPU_FREEZE]		= { "CPU_FREEZE", VPSCI_VERSION_1_0, false,
+					    VPSCI_CFG_FREEZE, psci_cpu_freeze },
+	[VPSCI_FN_CPU_DEFAULT_SUSPEND]	= { "CPU_DEFAULT_SUSPEND", VPSCI_VERSION_1_0, true,
+					    VPSCI_CFG_DEFAULT_SUSPEND, psci_cpu_default_suspend },
+	[VPSCI_FN_NODE_HW_STATE]	= { "NODE_HW_STATE", VPSCI_VERSION_1_0, true,
+					    VPSCI_CFG_NODE_HW_STATE, psci_node_hw_state },
 	[VPSCI_FN_SYSTEM_SUSPEND]	= { "SYSTEM_SUSPEND", VPSCI_VERSION_1_0, true,
 					    VPSCI_CFG_SYSTEM_SUSPEND, psci_system_suspend },
-	[VPSCI_FN_PSCI_SET_SUSPEND_MODE] = { "PSCI_SET_SUSPEND_MODE", VPSCI_VERSION_1_0, false, 0,
-					     NULL },
-	[VPSCI_FN_PSCI_STAT_RESIDENCY]	= { "PSCI_STAT_RESIDENCY", VPSCI_VERSION_1_0, true, 0, NULL },
-	[VPSCI_FN_PSCI_STAT_COUNT]	= { "PSCI_STAT_COUNT", VPSCI_VERSION_1_0, true, 0, NULL },
+	[VPSCI_FN_PSCI_SET_SUSPEND_MODE] = { "PSCI_SET_SUSPEND_MODE", VPSCI_VERSION_1_0, false,
+					     VPSCI_CFG_OSI, psci_set_suspend_mode },
+	[VPSCI_FN_PSCI_STAT_RESIDENCY]	= { "PSCI_STAT_RESIDENCY", VPSCI_VERSION_1_0, true,
+					    VPSCI_CFG_STAT, psci_stat_residency },
+	[VPSCI_FN_PSCI_STAT_COUNT]	= { "PSCI_STAT_COUNT", VPSCI_VERSION_1_0, true,
+					    VPSCI_CFG_STAT, psci_stat_count },
 	[VPSCI_FN_SYSTEM_RESET2]	= { "SYSTEM_RESET2", VPSCI_VERSION_1_1, true, 0,
 					    psci_system_reset2 },
-	[VPSCI_FN_MEM_PROTECT]		= { "MEM_PROTECT", VPSCI_VERSION_1_1, false, 0, NULL },
-	[VPSCI_FN_MEM_PROTECT_CHECK_RANGE] = { "MEM_PROTECT_CHECK_RANGE", VPSCI_VERSION_1_1, true, 0,
-					       NULL },
+	[VPSCI_FN_MEM_PROTECT]		= { "MEM_PROTECT", VPSCI_VERSION_1_1, false,
+					    VPSCI_CFG_MEM_PROTECT, psci_mem_protect },
+	[VPSCI_FN_MEM_PROTECT_CHECK_RANGE] = { "MEM_PROTECT_CHECK_RANGE", VPSCI_VERSION_1_1, true,
+					       VPSCI_CFG_MEM_PROTECT,
+					       psci_mem_protect_check_range },
 	[VPSCI_FN_SYSTEM_OFF2]		= { "SYSTEM_OFF2", VPSCI_VERSION_1_3, true, 0,
 					    psci_system_off2 },
 };
@@ -162,8 +168,10 @@ int32_t caps_features(const struct vpsci_vm *vm, uint32_t fid, bool aarch32)
 
 	switch (num) {
 	case VPSCI_FN_CPU_SUSPEND:
-		/* Platform-coordinated mode only, original power_state format. */
-		return 0;
+		/* DEN0022 5.15: bit 0 OS-initiated mode, bit 1 extended StateID. */
+		return (int32_t)(((vm->flags & VPSCI_CFG_OSI) ? VPSCI_FEAT_SUSPEND_OSI : 0) |
+				 ((vm->flags & VPSCI_CFG_EXT_STATEID) ?
+				  VPSCI_FEAT_SUSPEND_EXT_STATEID : 0));
 	case VPSCI_FN_SYSTEM_OFF2:
 		return VPSCI_FEAT_OFF2_HIBERNATE;
 	default:

@@ -96,7 +96,8 @@ VPSCI_EXPORT int vpsci_call(struct vpsci_vm *vm, uint32_t vcpu, const struct vps
 	vcpu_wait_stable(vm, vcpu);
 
 	ret = handler(vm, vcpu, &args, res);
-	res->x[0] = sext32(dialect_ret(vm, args.dialect_0_1, ret));
+	if (ret != PSCI_RAW)
+		res->x[0] = sext32(dialect_ret(vm, args.dialect_0_1, ret));
 	return 0;
 }
 

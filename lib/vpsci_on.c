@@ -11,26 +11,12 @@
  */
 #include "vpsci_private.h"
 
-int32_t psci_cpu_on(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
-		    struct vpsci_result *res)
+/* Claim target idx and start it; the checks of the arguments are done. */
+static int32_t start_target(struct vpsci_vm *vm, int idx, const struct vpsci_entry *entry)
 {
-	struct vpsci_entry entry;
-	struct vpsci_vcpu *t;
+	struct vpsci_vcpu *t = &vm->vcpus[idx];
 	uint32_t s, sys;
-	int idx;
 
-	(void)caller;
-	(void)res;
-	/* DEN0022 5.5: checks in TF-A's order: target, entry point, state. */
-	if (args->a1 & ~VPSCI_MPIDR_AFF_MASK)
-		return VPSCI_RET_INVALID_PARAMETERS;
-	idx = topology_find(vm, args->a1);
-	if (idx < 0)
-		return VPSCI_RET_INVALID_PARAMETERS;
-	if (!entry_decode(vm, args, args->a2, args->a3, &entry))
-		return VPSCI_RET_INVALID_ADDRESS;
-
-	t = &vm->vcpus[idx];
 	for (;;) {
 		s = vcpu_wait_stable(vm, (uint32_t)idx);
 		if (s != PS_OFF)
@@ -56,10 +42,37 @@ int32_t psci_cpu_on(struct vpsci_vm *vm, uint32_t caller, const struct psci_args
 		sys_wait_unclaimed(vm);
 	}
 
-	if (vm->ops->cpu_on(vm->opaque, (uint32_t)idx, &entry) < 0) {
+	/* Holding the claim: a frozen CPU is a CPU that was off, from now on. */
+	atomic_store(&t->susp, 0);
+	if (vm->ops->cpu_on(vm->opaque, (uint32_t)idx, entry) < 0) {
 		atomic_store(&t->state, PS_OFF);
 		return VPSCI_RET_INTERNAL_FAILURE;
 	}
 	atomic_store(&t->state, PS_ON);
 	return VPSCI_RET_SUCCESS;
+}
+
+int32_t psci_cpu_on(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+		    struct vpsci_result *res)
+{
+	struct vpsci_entry entry;
+	int32_t ret;
+	int idx;
+
+	(void)caller;
+	(void)res;
+	/* DEN0022 5.5: checks in TF-A's order: target, entry point, state. */
+	if (args->a1 & ~VPSCI_MPIDR_AFF_MASK)
+		return VPSCI_RET_INVALID_PARAMETERS;
+	idx = topology_find(vm, args->a1);
+	if (idx < 0)
+		return VPSCI_RET_INVALID_PARAMETERS;
+	if (!entry_decode(vm, args, args->a2, args->a3, &entry))
+		return VPSCI_RET_INVALID_ADDRESS;
+
+	/* A CPU coming up: OS-initiated checks of its nodes see it (vpsci_pd.c). */
+	tr_begin(vm, (uint32_t)idx);
+	ret = start_target(vm, idx, &entry);
+	tr_end(vm, (uint32_t)idx);
+	return ret;
 }

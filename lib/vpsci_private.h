@@ -36,11 +36,57 @@ enum sys_state {
 	SYS_CLAIMED = 3,	/* transient: a SYSTEM_SUSPEND is checking the others */
 };
 
+/*
+ * vcpu->susp, one word so that other vCPUs read a suspension's details in
+ * one load: the composite the CPU asked for (its vote, in platform-
+ * coordinated mode), the composite it entered (VPSCI_STATEID layout), and
+ * whether an OFF vCPU got there by CPU_FREEZE. Written by the vCPU itself
+ * before it publishes PS_SUSPENDED / PS_OFF, and by a CPU_ON holding the
+ * claim; read by anyone (docs/design.md, "Power domains").
+ */
+#define SUSP_REQ_MASK		0x00000fffu
+#define SUSP_ENT_SHIFT		12
+#define SUSP_ENT_MASK		0x00fff000u
+#define SUSP_FROZEN		0x80000000u
+#define SUSP_MAKE(req, ent)	((req) | ((ent) << SUSP_ENT_SHIFT))
+#define SUSP_REQ(w)		((w) & SUSP_REQ_MASK)
+#define SUSP_ENT(w)		(((w) & SUSP_ENT_MASK) >> SUSP_ENT_SHIFT)
+
+/* Local state of a composite at a level (VPSCI_STATEID layout). */
+#define COMP_LOCAL(c, l)	VPSCI_STATEID_LOCAL(c, l)
+
+/* The power levels the engine models: CPU, cluster, system. */
+#define NR_LEVELS		3u
+
+/* PSCI_STAT counters of one vCPU for one composite state (DEN0022 5.21, 5.22). */
+struct stat_slot {
+	_Atomic uint64_t count;		/* completed entries */
+	_Atomic uint64_t residency_us;	/* total time in the state */
+};
+
 struct vpsci_vcpu {
 	_Atomic uint32_t state;		/* enum vcpu_pstate */
 	uint32_t power_state;		/* PS_SUSPENDED: the argument */
 	uint64_t mpidr;			/* affinity, immutable */
 	struct vpsci_entry resume;	/* PS_SUSPENDED power-down: where it resumes */
+	_Atomic uint32_t susp;		/* SUSP_*: requested / entered composite, frozen */
+	_Atomic uint32_t susp_seq;	/* order of suspensions (OS-initiated node state) */
+	uint64_t susp_start_us;		/* PS_SUSPENDED with STAT: ops->now_us at entry */
+	uint32_t cluster;		/* index of its level-1 node in vm->nodes, immutable */
+};
+
+/*
+ * A power-domain node above the CPUs: a cluster (the vCPUs sharing
+ * Aff3..Aff1) or the system (all vCPUs, the last entry of vm->nodes). Its
+ * vCPUs are by_mpidr[first .. first + count). The transition counters let
+ * a reader check that no vCPU of the node came up (or went off) while it
+ * looked at all of them: every such transition increments tr_begin before
+ * and tr_end after its state change (docs/design.md, "Linearisation").
+ */
+struct pd_node {
+	uint32_t first, count;		/* immutable */
+	_Atomic uint32_t tr_begin;
+	_Atomic uint32_t tr_end;
 };
 
 /* One call, decoded at the edge: no handler looks at raw registers. */
@@ -53,7 +99,12 @@ struct psci_args {
 	bool dialect_0_1;		/* arrived through a PSCI 0.1 ID */
 };
 
-/* A handler returns a PSCI value (a code or a result such as a version). */
+/*
+ * A handler returns a PSCI value (a code or a result such as a version),
+ * sign-extended into x0 by the front door; or PSCI_RAW after storing a raw
+ * 64-bit result in res->x[0] itself (PSCI_STAT_*: counts, not codes).
+ */
+#define PSCI_RAW		INT32_MIN
 typedef int32_t (*psci_handler_t)(struct vpsci_vm *vm, uint32_t caller,
 				  const struct psci_args *args, struct vpsci_result *res);
 
@@ -78,8 +129,20 @@ struct vpsci_vm {
 	bool smccc;			/* SMCCC architecture calls answered */
 	bool ids_0_1;			/* PSCI 0.1 IDs answered */
 
+	/* Power-domain hierarchy, frozen at creation (vpsci_pd.c). */
+	uint32_t pd_levels;
+	uint8_t pd_states[NR_LEVELS];
+	uint32_t nr_comps;		/* valid composites (STAT slots per vCPU) */
+	uint16_t comps[9];		/* their StateIDs, in a fixed order */
+	uint32_t nr_clusters;
+	struct pd_node *nodes;		/* nr_clusters clusters, then the system */
+	struct stat_slot *stats;	/* nr_vcpus x nr_comps with VPSCI_CFG_STAT, else NULL */
+
 	_Atomic uint32_t sys;		/* enum sys_state */
 	struct vpsci_system_event event;	/* valid unless SYS_RUNNING */
+	_Atomic uint32_t suspend_mode;	/* VPSCI_SUSPEND_MODE_* */
+	_Atomic uint32_t mem_protect;	/* MEM_PROTECT: 0 or 1; survives vpsci_reset() */
+	_Atomic uint32_t susp_seq;	/* last suspension number handed out */
 
 	uint32_t *by_mpidr;		/* vCPU indices sorted by MPIDR */
 	struct vpsci_vcpu vcpus[];
@@ -106,6 +169,35 @@ int topology_find(const struct vpsci_vm *vm, uint64_t mpidr);
 int32_t psci_affinity_info(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			   struct vpsci_result *res);
 
+/* vpsci_pd.c */
+int pd_init(struct vpsci_vm *vm);
+void pd_reset(struct vpsci_vm *vm);
+int32_t ps_decode(const struct vpsci_vm *vm, uint32_t ps, uint32_t *comp, bool *powerdown);
+bool comp_valid(const struct vpsci_vm *vm, uint32_t comp);
+int comp_index(const struct vpsci_vm *vm, uint32_t comp);
+uint32_t pd_default_power_state(const struct vpsci_vm *vm);
+int32_t pd_coordinate(struct vpsci_vm *vm, uint32_t caller, uint32_t req, uint32_t *entered);
+uint32_t pd_next_seq(struct vpsci_vm *vm);
+void tr_begin(struct vpsci_vm *vm, uint32_t idx);
+void tr_end(struct vpsci_vm *vm, uint32_t idx);
+int32_t psci_node_hw_state(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			   struct vpsci_result *res);
+int32_t psci_set_suspend_mode(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			      struct vpsci_result *res);
+
+/* vpsci_stat.c */
+void stat_account(struct vpsci_vm *vm, uint32_t idx, uint32_t entered);
+int32_t psci_stat_residency(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			    struct vpsci_result *res);
+int32_t psci_stat_count(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			struct vpsci_result *res);
+
+/* vpsci_mem_protect.c */
+int32_t psci_mem_protect(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			 struct vpsci_result *res);
+int32_t psci_mem_protect_check_range(struct vpsci_vm *vm, uint32_t caller,
+				     const struct psci_args *args, struct vpsci_result *res);
+
 /* vpsci_entry.c */
 bool entry_decode(const struct vpsci_vm *vm, const struct psci_args *args, uint64_t pc,
 		  uint64_t context_id, struct vpsci_entry *out);
@@ -115,8 +207,12 @@ int32_t psci_cpu_on(struct vpsci_vm *vm, uint32_t caller, const struct psci_args
 		    struct vpsci_result *res);
 int32_t psci_cpu_off(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 		     struct vpsci_result *res);
+int32_t psci_cpu_freeze(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
+			struct vpsci_result *res);
 int32_t psci_cpu_suspend(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			 struct vpsci_result *res);
+int32_t psci_cpu_default_suspend(struct vpsci_vm *vm, uint32_t caller,
+				 const struct psci_args *args, struct vpsci_result *res);
 int32_t psci_system_off(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			struct vpsci_result *res);
 int32_t psci_system_off2(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,

@@ -43,6 +43,14 @@ static int32_t system_event(struct vpsci_vm *vm, uint32_t caller,
 
 	if (!sys_claim_event(vm))
 		return VPSCI_RET_DENIED;	/* the VM is already going down */
+	/*
+	 * DEN0022 5.12, 5.13: a warm reset keeps memory, so it first turns
+	 * memory protection off, before the host learns of the reset. Vendor
+	 * types mean what the VMM says; the engine cannot know they keep
+	 * memory, so protection stays on and the host wipes (the safe side).
+	 */
+	if (ev->type == VPSCI_EVENT_RESET2 && ev->reset_type == VPSCI_RESET2_WARM_RESET)
+		atomic_store(&vm->mem_protect, 0);
 
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (i != caller && vcpu_wait_stable(vm, i) != PS_OFF)

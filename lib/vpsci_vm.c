@@ -60,6 +60,37 @@ static bool region_valid(const struct vpsci_mem_region *r)
 }
 
 /*
+ * The optional functions' versions (DEN0022 5.1: PSCI 1.0, MEM_PROTECT 1.1)
+ * and the hierarchy: at most three levels, each used level offering a
+ * non-empty set of RETENTION / OFF, unused levels nothing; OS-initiated
+ * mode needs a level above the CPU, STAT a hierarchy to name states.
+ */
+static int check_pd_config(const struct vpsci_config *cfg)
+{
+	const uint32_t v1_0 = VPSCI_CFG_EXT_STATEID | VPSCI_CFG_OSI | VPSCI_CFG_STAT |
+			      VPSCI_CFG_FREEZE | VPSCI_CFG_DEFAULT_SUSPEND | VPSCI_CFG_NODE_HW_STATE;
+	uint32_t l;
+
+	if ((cfg->flags & v1_0) && cfg->version < VPSCI_VERSION_1_0)
+		return VPSCI_E_INVAL;
+	if ((cfg->flags & VPSCI_CFG_MEM_PROTECT) && cfg->version < VPSCI_VERSION_1_1)
+		return VPSCI_E_INVAL;
+	if (cfg->pd_levels > VPSCI_MAX_PD_LEVELS)
+		return VPSCI_E_INVAL;
+	for (l = 0; l < VPSCI_MAX_PD_LEVELS; l++) {
+		uint8_t st = cfg->pd_states[l];
+
+		if (l < cfg->pd_levels ? (!st || (st & ~(VPSCI_PD_RETENTION | VPSCI_PD_OFF))) : st)
+			return VPSCI_E_INVAL;
+	}
+	if ((cfg->flags & VPSCI_CFG_OSI) && cfg->pd_levels < 2)
+		return VPSCI_E_INVAL;
+	if ((cfg->flags & VPSCI_CFG_STAT) && cfg->pd_levels < 1)
+		return VPSCI_E_INVAL;
+	return 0;
+}
+
+/*
  * Check everything vpsci_create() and the snapshot reader accept, except the
  * MPIDR duplicates (topology_init() finds those once sorted). Returns 0 or
  * VPSCI_E_INVAL.
@@ -100,11 +131,13 @@ int check_config(const struct vpsci_config *cfg)
 		for (i = 0; i < cfg->nr_vcpus; i++)
 			if (cfg->mpidrs[i] & ~VPSCI_MPIDR_AFF_MASK)
 				return VPSCI_E_INVAL;
-	return 0;
+	return check_pd_config(cfg);
 }
 
-static bool ops_valid(const struct vpsci_ops *ops)
+static bool ops_valid(const struct vpsci_ops *ops, uint32_t flags)
 {
+	if ((flags & VPSCI_CFG_STAT) && ops && !ops->now_us)
+		return false;
 	return ops && ops->cpu_on && ops->cpu_stop && ops->system_event;
 }
 
@@ -122,12 +155,14 @@ void vm_reset_state(struct vpsci_vm *vm)
 	}
 	memset(&vm->event, 0, sizeof(vm->event));
 	atomic_store(&vm->sys, SYS_RUNNING);
+	pd_reset(vm);
 }
 
 /*
  * Allocate and initialise an engine from a checked configuration: one block
- * for the VM and its vCPUs, one for the MPIDR index. The only allocations
- * the library ever makes.
+ * for the VM and its vCPUs, one for the MPIDR index, one for the power-domain
+ * nodes and, with VPSCI_CFG_STAT, one for the counters. The only
+ * allocations the library ever makes.
  */
 int vm_alloc(const struct vpsci_config *cfg, const struct vpsci_ops *ops, void *opaque,
 	     struct vpsci_vm **out)
@@ -139,7 +174,7 @@ int vm_alloc(const struct vpsci_config *cfg, const struct vpsci_ops *ops, void *
 	ret = check_config(cfg);
 	if (ret)
 		return ret;
-	if (!ops_valid(ops))
+	if (!ops_valid(ops, cfg->flags))
 		return VPSCI_E_INVAL;
 
 	vm = calloc(1, sizeof(*vm) + cfg->nr_vcpus * sizeof(vm->vcpus[0]));
@@ -170,12 +205,19 @@ int vm_alloc(const struct vpsci_config *cfg, const struct vpsci_ops *ops, void *
 		vm->vcpus[i].mpidr = cfg->mpidrs ? cfg->mpidrs[i] :
 				     VPSCI_MPIDR_AFFINITY(0, 0, i / 16, i % 16);
 	}
+	vm->pd_levels = cfg->pd_levels;
+	memcpy(vm->pd_states, cfg->pd_states, sizeof(vm->pd_states));
 	topology_init(vm);
 	for (i = 1; i < vm->nr_vcpus; i++) {
 		if (vm->vcpus[vm->by_mpidr[i]].mpidr == vm->vcpus[vm->by_mpidr[i - 1]].mpidr) {
 			vpsci_destroy(vm);
 			return VPSCI_E_INVAL;
 		}
+	}
+	ret = pd_init(vm);
+	if (ret) {
+		vpsci_destroy(vm);
+		return ret;
 	}
 
 	caps_init(vm);
@@ -196,6 +238,8 @@ VPSCI_EXPORT void vpsci_destroy(struct vpsci_vm *vm)
 {
 	if (!vm)
 		return;
+	free(vm->stats);
+	free(vm->nodes);
 	free(vm->by_mpidr);
 	free(vm);
 }

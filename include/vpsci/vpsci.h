@@ -88,8 +88,11 @@ struct vpsci_mem_region {
 #define VPSCI_CFG_DEFAULT_SUSPEND	(1u << 6)	/* 1.0: CPU_DEFAULT_SUSPEND */
 #define VPSCI_CFG_NODE_HW_STATE		(1u << 7)	/* 1.0: NODE_HW_STATE */
 #define VPSCI_CFG_MEM_PROTECT		(1u << 8)	/* 1.1: MEM_PROTECT, MEM_PROTECT_CHECK_RANGE */
-/* The flags this build implements (the optional functions are being added). */
-#define VPSCI_CFG_ALL_FLAGS		(VPSCI_CFG_SYSTEM_SUSPEND | VPSCI_CFG_0_1_IDS)
+/* The flags this build implements. */
+#define VPSCI_CFG_ALL_FLAGS						\
+	(VPSCI_CFG_SYSTEM_SUSPEND | VPSCI_CFG_0_1_IDS | VPSCI_CFG_EXT_STATEID |	\
+	 VPSCI_CFG_OSI | VPSCI_CFG_STAT | VPSCI_CFG_FREEZE |			\
+	 VPSCI_CFG_DEFAULT_SUSPEND | VPSCI_CFG_NODE_HW_STATE | VPSCI_CFG_MEM_PROTECT)
 
 /*
  * Power-domain hierarchy (DEN0022 4.2, 5.3). Level 0 is a CPU, level 1 a

@@ -42,18 +42,28 @@ int vpsci_fdt_add_cpus(const struct vpsci_vm *vm, void *fdt, int *fdt_err);
 /*
  * Describe the VM's idle states for Linux's PSCI cpuidle drivers, after
  * vpsci_fdt_add_psci() and vpsci_fdt_add_cpus(); a no-op when the VM has no
- * hierarchy (pd_levels = 0). Writes /cpus/idle-states with one
- * "arm,idle-state" node per CPU-level state (arm,psci-suspend-param,
- * latencies, local-timer-stop for power-down states), and:
- *   platform-coordinated (no VPSCI_CFG_OSI): cpu-idle-states in each cpu
- *     node, listing the CPU states and the composite cluster/system states;
- *   OS-initiated (VPSCI_CFG_OSI): /domain-idle-states ("domain-idle-state"
- *     nodes, one per cluster/system local state, each holding the composite
- *     power_state Linux passes when that domain is the deepest to power
- *     down), /psci power-domain nodes (#power-domain-cells = 0; CPU domains
- *     with cpu-idle-states... per psci.yaml; cluster and system domains with
- *     domain-idle-states and power-domains = the parent), and power-domains
- *     + power-domain-names = "psci" in each cpu node.
+ * hierarchy (pd_levels = 0). Each state is an offered local state of one
+ * level ("cpu-retention", "cpu-power-down", "cluster-retention",
+ * "cluster-power-down", "system-retention", "system-power-down"), whose
+ * arm,psci-suspend-param is the composite power_state (vpsci_power_state())
+ * with the deepest lower-level states that may go with it, plus
+ * entry-latency-us, exit-latency-us, min-residency-us, and local-timer-stop
+ * when the CPU powers down. /cpus/idle-states gets entry-method = "psci".
+ *   platform-coordinated (no VPSCI_CFG_OSI): every state is an
+ *     "arm,idle-state" in /cpus/idle-states, and each cpu node lists them
+ *     all, shallowest first, in cpu-idle-states;
+ *   OS-initiated (VPSCI_CFG_OSI), psci.yaml's hierarchical model: CPU
+ *     states in /cpus/idle-states, cluster and system states as
+ *     "domain-idle-state" nodes in /cpus/domain-idle-states; under /psci,
+ *     power-domain-cpuN (one per vCPU index N; domain-idle-states = the CPU
+ *     states), power-domain-clusterK (K = the index of the cluster's first
+ *     vCPU; its states) and power-domain-system (3 levels; its states), each
+ *     with #power-domain-cells = 0 and power-domains = its parent; each cpu
+ *     node gets power-domains = <&power-domain-cpuN>, power-domain-names =
+ *     "psci", and cpu-idle-states = the CPU states (for kernels without
+ *     PSCI power domains).
+ * Fails with -FDT_ERR_NOTFOUND without /cpus or (OSI) /psci, and with
+ * -FDT_ERR_EXISTS if the nodes are there already.
  */
 int vpsci_fdt_add_idle_states(const struct vpsci_vm *vm, void *fdt, int *fdt_err);
 

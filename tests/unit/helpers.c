@@ -33,6 +33,15 @@ void tcfg_init(struct tcfg *t, uint32_t version, uint32_t nr)
 	t->cfg.flags = 0;
 }
 
+void tcfg_set_pd(struct tcfg *t, uint32_t levels, uint8_t states, uint32_t flags)
+{
+	memset(t->cfg.pd_states, 0, sizeof(t->cfg.pd_states));
+	t->cfg.pd_levels = levels;
+	for (uint32_t l = 0; l < levels; l++)
+		t->cfg.pd_states[l] = states;
+	t->cfg.flags = flags;
+}
+
 void tcfg_set_mpidrs(struct tcfg *t, const uint64_t *mpidrs, uint32_t nr)
 {
 	memcpy(t->mpidrs, mpidrs, nr * sizeof(*mpidrs));
@@ -76,13 +85,23 @@ static void rec_system_event(void *opaque, const struct vpsci_system_event *ev)
 
 	r->event_seq = atomic_fetch_add(&r->seq, 1);
 	r->last_ev = *ev;
+	r->mem_protect_at_event = r->vm && vpsci_mem_protect(r->vm);
 	atomic_fetch_add(&r->event_calls, 1);
+}
+
+static uint64_t rec_now_us(void *opaque)
+{
+	struct rec *r = opaque;
+
+	atomic_fetch_add(&r->now_calls, 1);
+	return atomic_load(&r->now_us);
 }
 
 const struct vpsci_ops rec_ops = {
 	.cpu_on = rec_cpu_on,
 	.cpu_stop = rec_cpu_stop,
 	.system_event = rec_system_event,
+	.now_us = rec_now_us,
 };
 
 /* The last-entry fields are written only when a callback is set; keep them simple otherwise. */

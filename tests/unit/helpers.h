@@ -36,6 +36,12 @@
 #define R2_TYPE_B	0x80001234u
 #define R2_TYPE_C	0x80000abcu
 
+/* The flags of the first issues (no hierarchy needed, nor a clock). */
+#define FLAGS_BASE	(VPSCI_CFG_SYSTEM_SUSPEND | VPSCI_CFG_0_1_IDS)
+/* The optional functions that need neither a hierarchy nor a clock (1.1+). */
+#define FLAGS_PLAIN	(VPSCI_CFG_EXT_STATEID | VPSCI_CFG_FREEZE | VPSCI_CFG_DEFAULT_SUSPEND | \
+			 VPSCI_CFG_NODE_HW_STATE | VPSCI_CFG_MEM_PROTECT)
+
 #define NR_VERSIONS	6
 extern const uint32_t all_versions[NR_VERSIONS];
 
@@ -52,6 +58,11 @@ struct tcfg {
  * boot vCPU 0, regions A and B, three vendor reset types, no flags.
  */
 void tcfg_init(struct tcfg *t, uint32_t version, uint32_t nr);
+/*
+ * A hierarchy: 'levels' levels, each offering 'states' (VPSCI_PD_*), and
+ * every flag given.
+ */
+void tcfg_set_pd(struct tcfg *t, uint32_t levels, uint8_t states, uint32_t flags);
 /* Use explicit MPIDRs (copied into t->mpidrs). */
 void tcfg_set_mpidrs(struct tcfg *t, const uint64_t *mpidrs, uint32_t nr);
 
@@ -72,6 +83,10 @@ struct rec {
 	atomic_uint event_calls;
 	unsigned int event_seq;
 	struct vpsci_system_event last_ev;
+	bool mem_protect_at_event;		/* vpsci_mem_protect() when it was reported */
+	/* The fake clock ops->now_us reads (microseconds); tests move it. */
+	_Atomic uint64_t now_us;
+	atomic_uint now_calls;
 	/* Optional, run inside cpu_on (single-threaded tests only). */
 	void (*on_cb)(struct rec *r, uint32_t idx);
 	int cb_result[8];

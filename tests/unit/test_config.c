@@ -180,7 +180,7 @@ static void test_create_flags(void **state)
 		uint32_t v = all_versions[i];
 
 		tcfg_init(&t, v, 2);
-		t.cfg.flags = 1u << 2;
+		t.cfg.flags = 1u << 9;
 		expect_create(&t, VPSCI_E_INVAL);
 		t.cfg.flags = 0x80000000u;
 		expect_create(&t, VPSCI_E_INVAL);
@@ -188,8 +188,10 @@ static void test_create_flags(void **state)
 		expect_create(&t, v == VPSCI_VERSION_0_1 ? VPSCI_E_INVAL : VPSCI_OK);
 		t.cfg.flags = VPSCI_CFG_SYSTEM_SUSPEND;
 		expect_create(&t, v < VPSCI_VERSION_1_0 ? VPSCI_E_INVAL : VPSCI_OK);
-		t.cfg.flags = VPSCI_CFG_ALL_FLAGS;
+		t.cfg.flags = FLAGS_BASE;
 		expect_create(&t, v < VPSCI_VERSION_1_0 ? VPSCI_E_INVAL : VPSCI_OK);
+		tcfg_set_pd(&t, 3, VPSCI_PD_RETENTION | VPSCI_PD_OFF, VPSCI_CFG_ALL_FLAGS);
+		expect_create(&t, v < VPSCI_VERSION_1_1 ? VPSCI_E_INVAL : VPSCI_OK);
 	}
 }
 
@@ -250,13 +252,15 @@ static void test_introspection(void **state)
 	(void)state;
 	tcfg_init(&t, VPSCI_VERSION_1_2, 40);
 	t.cfg.conduit = VPSCI_CONDUIT_SMC;
-	t.cfg.flags = VPSCI_CFG_ALL_FLAGS;
+	tcfg_set_pd(&t, 2, VPSCI_PD_OFF, VPSCI_CFG_ALL_FLAGS);
 	rec_init(&r);
 	vm = mkvm(&t, &r);
 	assert_int_equal(vpsci_version(vm), VPSCI_VERSION_1_2);
 	assert_int_equal(vpsci_nr_vcpus(vm), 40);
 	assert_int_equal(vpsci_conduit(vm), VPSCI_CONDUIT_SMC);
 	assert_int_equal(vpsci_flags(vm), VPSCI_CFG_ALL_FLAGS);
+	assert_int_equal(vpsci_suspend_mode(vm), VPSCI_SUSPEND_MODE_PC);
+	assert_false(vpsci_mem_protect(vm));
 	/* Decision 1: default MPIDR of vCPU i is (i / 16) << 8 | (i % 16). */
 	for (uint32_t i = 0; i < 40; i++) {
 		uint64_t m = ((uint64_t)(i / 16) << 8) | (i % 16);

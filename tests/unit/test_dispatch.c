@@ -9,17 +9,30 @@
 #include "helpers.h"
 
 static const uint32_t flag_sets[] = {
-	0, VPSCI_CFG_SYSTEM_SUSPEND, VPSCI_CFG_0_1_IDS, VPSCI_CFG_ALL_FLAGS,
+	0, VPSCI_CFG_SYSTEM_SUSPEND, VPSCI_CFG_0_1_IDS, FLAGS_BASE, FLAGS_PLAIN,
+	VPSCI_CFG_ALL_FLAGS,
 };
 
-/* Flags vpsci_create() accepts with this version (decision 1). */
+/* Flags vpsci_create() accepts with this version (decision 1, issue 6). */
 static bool flags_valid(uint32_t v, uint32_t flags)
 {
 	if ((flags & VPSCI_CFG_0_1_IDS) && v == VPSCI_VERSION_0_1)
 		return false;
-	if ((flags & VPSCI_CFG_SYSTEM_SUSPEND) && v < VPSCI_VERSION_1_0)
+	if ((flags & ~VPSCI_CFG_0_1_IDS) && v < VPSCI_VERSION_1_0)
+		return false;
+	if ((flags & VPSCI_CFG_MEM_PROTECT) && v < VPSCI_VERSION_1_1)
 		return false;
 	return true;
+}
+
+/* The configuration of one matrix cell: OSI and STAT come with a hierarchy. */
+static void matrix_cfg(struct tcfg *t, uint32_t v, uint32_t flags)
+{
+	tcfg_init(t, v, 2);
+	if (flags & (VPSCI_CFG_OSI | VPSCI_CFG_STAT))
+		tcfg_set_pd(t, 2, VPSCI_PD_RETENTION | VPSCI_PD_OFF, flags);
+	else
+		t->cfg.flags = flags;
 }
 
 /* DEN0022 table 5.1: the functions that have an SMC64 form. */
@@ -58,6 +71,18 @@ static bool in_set(uint32_t v, uint32_t flags, uint32_t nn, bool smc64)
 		return v >= VPSCI_VERSION_1_1;
 	case VPSCI_FN_SYSTEM_OFF2:
 		return v >= VPSCI_VERSION_1_3;
+	case VPSCI_FN_CPU_FREEZE:
+		return flags & VPSCI_CFG_FREEZE;
+	case VPSCI_FN_CPU_DEFAULT_SUSPEND:
+		return flags & VPSCI_CFG_DEFAULT_SUSPEND;
+	case VPSCI_FN_NODE_HW_STATE:
+		return flags & VPSCI_CFG_NODE_HW_STATE;
+	case VPSCI_FN_PSCI_SET_SUSPEND_MODE:
+		return flags & VPSCI_CFG_OSI;
+	case VPSCI_FN_PSCI_STAT_RESIDENCY: case VPSCI_FN_PSCI_STAT_COUNT:
+		return flags & VPSCI_CFG_STAT;
+	case VPSCI_FN_MEM_PROTECT: case VPSCI_FN_MEM_PROTECT_CHECK_RANGE:
+		return flags & VPSCI_CFG_MEM_PROTECT;
 	default:
 		return false;
 	}
@@ -91,7 +116,33 @@ static void check_offered(struct vpsci_vm *vm, uint32_t fid, bool aarch32)
 		x0 = (int32_t)v;
 		break;
 	case VPSCI_FN_CPU_SUSPEND:
+		a1 = 1;		/* StateID 1: CPU retention, valid with or without a hierarchy */
 		ex = VPSCI_EXIT_SUSPEND;
+		break;
+	case VPSCI_FN_CPU_FREEZE:
+		x0 = VPSCI_RET_INTERNAL_FAILURE;
+		ex = VPSCI_EXIT_OFF;
+		break;
+	case VPSCI_FN_CPU_DEFAULT_SUSPEND:
+		a1 = ENTRY_OK;
+		ex = VPSCI_EXIT_SUSPEND;
+		break;
+	case VPSCI_FN_NODE_HW_STATE:
+		a1 = 1;
+		x0 = VPSCI_HW_OFF;
+		break;
+	case VPSCI_FN_PSCI_SET_SUSPEND_MODE:
+		break;
+	case VPSCI_FN_PSCI_STAT_RESIDENCY: case VPSCI_FN_PSCI_STAT_COUNT:
+		a1 = 1;
+		a2 = 1;
+		break;
+	case VPSCI_FN_MEM_PROTECT:
+		a1 = 1;
+		break;
+	case VPSCI_FN_MEM_PROTECT_CHECK_RANGE:
+		a1 = ENTRY_OK;
+		a2 = 0x1000;
 		break;
 	case VPSCI_FN_CPU_OFF:
 		x0 = VPSCI_RET_INTERNAL_FAILURE;
@@ -156,8 +207,7 @@ static void test_function_matrix(void **state)
 
 		if (!flags_valid(v, flags))
 			continue;
-		tcfg_init(&t, v, 2);
-		t.cfg.flags = flags;
+		matrix_cfg(&t, v, flags);
 		t.cfg.conduit = (enum vpsci_conduit)conduit;
 		rec_init(&r);
 		vm = mkvm(&t, &r);
@@ -195,8 +245,7 @@ static void test_0_1_ids_matrix(void **state)
 
 		if (!flags_valid(v, flags))
 			continue;
-		tcfg_init(&t, v, 2);
-		t.cfg.flags = flags;
+		matrix_cfg(&t, v, flags);
 		rec_init(&r);
 		vm = mkvm(&t, &r);
 		assert_int_equal(vpsci_handles(vm, fid),
@@ -305,8 +354,9 @@ static void test_psci_features(void **state)
 					    uint64_t, uint64_t) = a32 ? tcall32 : tcall;
 		const uint32_t feat = VPSCI_FN32(VPSCI_FN_PSCI_FEATURES);
 
-		tcfg_init(&t, v, 2);
-		t.cfg.flags = flags;
+		if (!flags_valid(v, flags))
+			continue;
+		matrix_cfg(&t, v, flags);
 		rec_init(&r);
 		vm = mkvm(&t, &r);
 		for (uint32_t nn = 0; nn < VPSCI_FN_COUNT; nn++)
@@ -315,6 +365,11 @@ static void test_psci_features(void **state)
 			bool offered = in_set(v, flags, nn, w64) && !(a32 && w64);
 			int32_t want = !offered ? VPSCI_RET_NOT_SUPPORTED :
 				nn == VPSCI_FN_SYSTEM_OFF2 ? (int32_t)VPSCI_FEAT_OFF2_HIBERNATE : 0;
+
+			/* DEN0022 5.15: CPU_SUSPEND's bit 0 OSI, bit 1 extended StateID. */
+			if (offered && nn == VPSCI_FN_CPU_SUSPEND)
+				want = ((flags & VPSCI_CFG_OSI) ? 1 : 0) |
+				       ((flags & VPSCI_CFG_EXT_STATEID) ? 2 : 0);
 
 			assert_cont(call(vm, 0, feat, fid, 0, 0), want);
 			assert_cont(call(vm, 0, feat, 0xabcdef0000000000ull | fid, 0, 0), want);

@@ -130,7 +130,7 @@ static void rich_cfg(struct tcfg *t)
 	tcfg_init(t, VPSCI_VERSION_1_1, 5);
 	tcfg_set_mpidrs(t, m, 5);
 	t->cfg.conduit = VPSCI_CONDUIT_SMC;
-	t->cfg.flags = VPSCI_CFG_ALL_FLAGS;
+	t->cfg.flags = FLAGS_BASE;
 }
 
 /* vCPU 0, 1 on; 2 power-down suspended (AArch32, Thumb, BE); 3 standby; 4 off. */
@@ -191,7 +191,7 @@ static void test_size_and_header(void **state)
 	assert_int_equal(get32(s.buf, O_HRES), 0);
 	assert_int_equal(get32(s.buf, O_VERSION), VPSCI_VERSION_1_1);
 	assert_int_equal(get32(s.buf, O_CONDUIT), VPSCI_CONDUIT_SMC);
-	assert_int_equal(get32(s.buf, O_FLAGS), VPSCI_CFG_ALL_FLAGS);
+	assert_int_equal(get32(s.buf, O_FLAGS), FLAGS_BASE);
 	assert_int_equal(get32(s.buf, O_NRMEM), 2);
 	assert_int_equal(get32(s.buf, O_NRR2), 3);
 	assert_int_equal(get32(s.buf, O_SYSSTATE), 0);
@@ -656,7 +656,7 @@ static void test_corrupt_fields_running(void **state)
 		M32("version 0.2 with SYSTEM_SUSPEND", O_VERSION, VPSCI_VERSION_0_2),
 		M32("version 0.1 with 0.1 IDs", O_VERSION, VPSCI_VERSION_0_1),
 		M32("conduit 2", O_CONDUIT, 2),
-		M32("flags bit 2", O_FLAGS, VPSCI_CFG_ALL_FLAGS | 4),
+		M32("flags bit 9", O_FLAGS, FLAGS_BASE | 0x200),
 		M32("boot vCPU = nr_vcpus", O_BOOT, 5),
 		M32("nr_mem 0", O_NRMEM, 0),
 		M32("nr_mem 17", O_NRMEM, 17),
