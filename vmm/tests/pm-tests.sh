@@ -8,7 +8,7 @@
 #
 # quick (make check-pm): option errors, the device tree (--dump-dtb), the
 # conformance guest with every feature on, MEM_PROTECT across a reset (user
-# and hybrid mode), and Linux's cpuidle for SECS s (default 16) in
+# and hybrid mode), and Linux's cpuidle for SECS s (default 12) in
 # OS-initiated mode and 6 s in platform-coordinated mode.
 # full (make check-pm-full): the same, then Linux cpuidle in both modes for
 # SECS s (default 180) on both guest kernels.
