@@ -27,6 +27,10 @@ struct bench_case {
 	/* Undo what one call did, outside the measurement (NULL: nothing). */
 	void (*undo)(struct vpsci_vm *vm);
 	const char *undo_name;	/* suffix of the timed pair, e.g. "+CPU_OFF" */
+	/* A 3-level hierarchy, 4 vCPUs per cluster, every option (pd_vm()). */
+	bool pd;
+	/* Prepare the VM and the call once, outside the measurement (NULL: nothing). */
+	void (*setup)(struct vpsci_vm *vm, struct vpsci_call *c);
 };
 
 static int ops_cpu_on(void *opaque, uint32_t idx, const struct vpsci_entry *e)
@@ -49,10 +53,17 @@ static void ops_event(void *opaque, const struct vpsci_system_event *ev)
 	(void)ev;
 }
 
+static uint64_t ops_now_us(void *opaque)
+{
+	(void)opaque;
+	return 0;
+}
+
 static const struct vpsci_ops ops = {
 	.cpu_on = ops_cpu_on,
 	.cpu_stop = ops_cpu_stop,
 	.system_event = ops_event,
+	.now_us = ops_now_us,
 };
 
 static const struct vpsci_mem_region ram = { 0x40000000, 1ull << 30 };
@@ -78,6 +89,75 @@ static struct vpsci_vm *make_vm(uint32_t nr, uint32_t boot)
 	return vm;
 }
 
+static struct vpsci_vm *pd_vm(uint32_t nr, uint32_t boot)
+{
+	uint64_t mpidrs[64];
+	struct vpsci_config cfg = {
+		.version = VPSCI_VERSION_1_3,
+		.conduit = VPSCI_CONDUIT_HVC,
+		.nr_vcpus = nr,
+		.mpidrs = mpidrs,
+		.boot_vcpu = boot,
+		.mem = &ram,
+		.nr_mem = 1,
+		.flags = VPSCI_CFG_OSI | VPSCI_CFG_STAT | VPSCI_CFG_NODE_HW_STATE,
+		.pd_levels = 3,
+		.pd_states = { VPSCI_PD_RETENTION | VPSCI_PD_OFF, VPSCI_PD_RETENTION | VPSCI_PD_OFF,
+			       VPSCI_PD_RETENTION | VPSCI_PD_OFF },
+	};
+	struct vpsci_vm *vm;
+	int err;
+
+	for (uint32_t i = 0; i < nr && i < 64; i++)
+		mpidrs[i] = VPSCI_MPIDR_AFFINITY(0, 0, i / 4, i % 4);
+	err = vpsci_create(&cfg, &ops, NULL, &vm);
+	if (err) {
+		fprintf(stderr, "engine-bench: vpsci_create: %s\n", vpsci_strerror(err));
+		exit(1);
+	}
+	return vm;
+}
+
+static void ps_or_die(struct vpsci_vm *vm, unsigned int cpu, unsigned int cl, unsigned int sy,
+		      uint64_t *ps)
+{
+	uint32_t v;
+
+	if (vpsci_power_state(vm, cpu, cl, sy, &v)) {
+		fprintf(stderr, "engine-bench: composite %u%u%u not offered\n", cpu, cl, sy);
+		exit(1);
+	}
+	*ps = v;
+}
+
+/* PC mode, every vCPU of the cluster on: the vote scans it and enters CPU OFF only. */
+static void setup_pc(struct vpsci_vm *vm, struct vpsci_call *c)
+{
+	struct vpsci_call on = { .x = { VPSCI_FN64(VPSCI_FN_CPU_ON), 0, 0x40080000, 0 } };
+	struct vpsci_result r;
+
+	for (uint32_t i = 1; i < 4; i++) {
+		on.x[1] = vpsci_vcpu_mpidr(vm, i);
+		vpsci_call(vm, 0, &on, &r);
+	}
+	ps_or_die(vm, VPSCI_LOCAL_OFF, VPSCI_LOCAL_OFF, VPSCI_LOCAL_OFF, &c->x[1]);
+}
+
+/* OSI mode, the other vCPUs off: the caller is the last, the composite is entered. */
+static void setup_osi(struct vpsci_vm *vm, struct vpsci_call *c)
+{
+	struct vpsci_call m = { .x = { VPSCI_FN32(VPSCI_FN_PSCI_SET_SUSPEND_MODE), 1 } };
+	struct vpsci_result r;
+
+	vpsci_call(vm, 0, &m, &r);
+	ps_or_die(vm, VPSCI_LOCAL_OFF, VPSCI_LOCAL_OFF, VPSCI_LOCAL_OFF, &c->x[1]);
+}
+
+static void setup_stat(struct vpsci_vm *vm, struct vpsci_call *c)
+{
+	ps_or_die(vm, VPSCI_LOCAL_OFF, VPSCI_LOCAL_OFF, 0, &c->x[2]);
+}
+
 /* vCPU 1 was turned on by CPU_ON: turn it off again (its own CPU_OFF). */
 static void undo_cpu_on(struct vpsci_vm *vm)
 {
@@ -93,21 +173,36 @@ static void undo_suspend(struct vpsci_vm *vm)
 }
 
 static const struct bench_case cases[] = {
-	{ "PSCI_VERSION", 8, 0, { VPSCI_FN32(VPSCI_FN_PSCI_VERSION) }, NULL, "" },
+	{ "PSCI_VERSION", 8, 0, { VPSCI_FN32(VPSCI_FN_PSCI_VERSION) }, NULL, "", false, NULL },
 	{ "PSCI_FEATURES", 8, 0,
-	  { VPSCI_FN32(VPSCI_FN_PSCI_FEATURES), VPSCI_FN64(VPSCI_FN_CPU_ON) }, NULL, "" },
-	{ "unknown_ID", 8, 0, { 0x8400001fu }, NULL, "" },
-	{ "CPU_ON", 8, 0, { VPSCI_FN64(VPSCI_FN_CPU_ON), 1, 0x40080000, 0 }, undo_cpu_on, "+CPU_OFF" },
-	{ "CPU_SUSPEND_standby", 8, 0, { VPSCI_FN32(VPSCI_FN_CPU_SUSPEND), 0, 0, 0 }, undo_suspend, "+wake" },
-	{ "AFFINITY_INFO_L0", 8, 0, { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 3, 0 }, NULL, "" },
+	  { VPSCI_FN32(VPSCI_FN_PSCI_FEATURES), VPSCI_FN64(VPSCI_FN_CPU_ON) },
+	  NULL, "", false, NULL },
+	{ "unknown_ID", 8, 0, { 0x8400001fu }, NULL, "", false, NULL },
+	{ "CPU_ON", 8, 0, { VPSCI_FN64(VPSCI_FN_CPU_ON), 1, 0x40080000, 0 },
+	  undo_cpu_on, "+CPU_OFF", false, NULL },
+	{ "CPU_SUSPEND_standby", 8, 0, { VPSCI_FN32(VPSCI_FN_CPU_SUSPEND), 0, 0, 0 },
+	  undo_suspend, "+wake", false, NULL },
+	{ "AFFINITY_INFO_L0", 8, 0, { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 3, 0 },
+	  NULL, "", false, NULL },
 	/*
 	 * Level 3 over 512 vCPUs, worst case: the only vCPU on is the last in
 	 * MPIDR order, so the whole affinity instance is scanned.
 	 */
 	{ "AFFINITY_INFO_L3_512vcpus", 512, 511, { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 },
-	  NULL, "" },
+	  NULL, "", false, NULL },
 	{ "AFFINITY_INFO_L3_512vcpus_best", 512, 0, { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 },
-	  NULL, "" },
+	  NULL, "", false, NULL },
+	/* 3-level hierarchy, 16 vCPUs in clusters of 4 */
+	{ "CPU_SUSPEND_PC_3level", 16, 0, { VPSCI_FN64(VPSCI_FN_CPU_SUSPEND), 0, 0x40080000, 0 },
+	  undo_suspend, "+wake", true, setup_pc },
+	{ "CPU_SUSPEND_OSI_system", 16, 0, { VPSCI_FN64(VPSCI_FN_CPU_SUSPEND), 0, 0x40080000, 0 },
+	  undo_suspend, "+wake", true, setup_osi },
+	{ "NODE_HW_STATE_cluster", 16, 0, { VPSCI_FN64(VPSCI_FN_NODE_HW_STATE), 0x100, 1 },
+	  NULL, "", true, NULL },
+	{ "NODE_HW_STATE_system", 16, 0, { VPSCI_FN64(VPSCI_FN_NODE_HW_STATE), 0x100, 2 },
+	  NULL, "", true, NULL },
+	{ "PSCI_STAT_COUNT", 16, 0, { VPSCI_FN64(VPSCI_FN_PSCI_STAT_COUNT), 0x1, 0 },
+	  NULL, "", true, setup_stat },
 };
 
 static double now_ns(void)
@@ -135,7 +230,8 @@ static int cmp_double(const void *a, const void *b)
  */
 static void run_case(const struct bench_case *bc, long iters, bool valgrind)
 {
-	struct vpsci_vm *vm = make_vm(bc->nr_vcpus, bc->boot_vcpu);
+	struct vpsci_vm *vm = bc->pd ? pd_vm(bc->nr_vcpus, bc->boot_vcpu) :
+				       make_vm(bc->nr_vcpus, bc->boot_vcpu);
 	long per_round = iters / ROUNDS > 0 ? iters / ROUNDS : 1;
 	double rounds[ROUNDS], t0;
 	struct vpsci_call call;
@@ -146,6 +242,8 @@ static void run_case(const struct bench_case *bc, long iters, bool valgrind)
 
 	memset(&call, 0, sizeof(call));
 	memcpy(call.x, bc->x, sizeof(call.x));
+	if (bc->setup)
+		bc->setup(vm, &call);
 	if (valgrind) {
 		for (i = 0; i < iters; i++) {
 			CALLGRIND_TOGGLE_COLLECT;
@@ -188,6 +286,17 @@ static void bench_memory(void)
 	       (double)(mallinfo2().uordblks - b.uordblks - (b.uordblks - a.uordblks)) / 1023);
 	printf("bench snapshot_per_vcpu %.1f bytes\n",
 	       (double)(vpsci_snapshot_size(big) - vpsci_snapshot_size(small)) / 1023);
+	vpsci_destroy(big);
+	vpsci_destroy(small);
+	/* with a 3-level hierarchy and STAT (9 composites of counters per vCPU) */
+	a = mallinfo2();
+	small = pd_vm(1, 0);
+	b = mallinfo2();
+	big = pd_vm(64, 0);
+	printf("bench memory_per_vcpu_pd_stat %.1f bytes\n",
+	       (double)(mallinfo2().uordblks - b.uordblks - (b.uordblks - a.uordblks)) / 63);
+	printf("bench snapshot_per_vcpu_pd_stat %.1f bytes\n",
+	       (double)(vpsci_snapshot_size(big) - vpsci_snapshot_size(small)) / 63);
 	vpsci_destroy(big);
 	vpsci_destroy(small);
 }

@@ -17,9 +17,14 @@
 
 #define MAX_VCPUS 8
 
+/* STAT shadow: composites are VPSCI_STATEID values below 0x300. */
+#define NR_COMP	0x300
+
 struct fuzz_host {
 	struct vpsci_vm *vm;
 	uint32_t nr;
+	uint64_t now;				/* the fake clock, moved by every step */
+	uint64_t stat_count[MAX_VCPUS][NR_COMP];	/* last STAT_COUNT seen */
 	unsigned cpu_on_calls[MAX_VCPUS];	/* hook calls per target */
 	unsigned cpu_on_success[MAX_VCPUS];	/* CPU_ON SUCCESS answers per target */
 	unsigned events;			/* system events since the last reset */
@@ -67,6 +72,9 @@ static void host_event(void *opaque, const struct vpsci_system_event *ev)
 	check(ev->type <= VPSCI_EVENT_SUSPEND, "event type valid");
 	/* One event, then nothing until the host resets or wakes the VM. */
 	check(h->events++ == 0, "at most one system event per reset");
+	/* DEN0022 5.12, 5.13: a warm reset turns memory protection off first. */
+	if (ev->type == VPSCI_EVENT_RESET2 && ev->reset_type == 0)
+		check(!vpsci_mem_protect(h->vm), "warm SYSTEM_RESET2 clears MEM_PROTECT");
 	if (ev->type == VPSCI_EVENT_SUSPEND)
 		for (i = 0; i < h->nr; i++)
 			if (i != ev->caller)
@@ -74,10 +82,16 @@ static void host_event(void *opaque, const struct vpsci_system_event *ev)
 				      "SYSTEM_SUSPEND only with every other vCPU off");
 }
 
+static uint64_t host_now_us(void *opaque)
+{
+	return ((struct fuzz_host *)opaque)->now;
+}
+
 static const struct vpsci_ops ops = {
 	.cpu_on = host_cpu_on,
 	.cpu_stop = host_cpu_stop,
 	.system_event = host_event,
+	.now_us = host_now_us,
 };
 
 /* A small reader over the fuzz input; runs out into zeros. */
@@ -124,15 +138,16 @@ static uint32_t pick_fid(struct input *in)
 }
 
 /* Arguments: interesting values or raw 64-bit garbage. */
-static uint64_t pick_arg(struct input *in, uint32_t nr)
+static uint64_t pick_arg(struct input *in, const struct vpsci_vm *vm)
 {
 	uint8_t sel = (uint8_t)take(in, 1);
+	uint32_t ps;
 
 	switch (sel & 7) {
 	case 0:
 		return sel >> 3;				/* small: levels, types */
 	case 1:
-		return VPSCI_MPIDR_AFFINITY(0, 0, (sel >> 3) & 1, ((sel >> 4) % nr));
+		return VPSCI_MPIDR_AFFINITY(0, 0, (sel >> 3) & 1, (sel >> 4) & 1);
 	case 2:
 		return 0x40000000ull + ((sel >> 3) << 12);	/* in RAM, aligned */
 	case 3:
@@ -141,9 +156,91 @@ static uint64_t pick_arg(struct input *in, uint32_t nr)
 		return (uint64_t)take(in, 4) << 32 | 0x40001000u; /* garbage upper half */
 	case 5:
 		return VPSCI_PS_TYPE_POWERDOWN | ((uint64_t)(sel >> 6) << 24);
+	case 6:
+		/* a composite state, valid for this VM's hierarchy if it has one */
+		if (!vpsci_power_state(vm, 1 + ((sel >> 3) & 1u), (sel >> 4) & 3u, (sel >> 6) & 3u,
+				       &ps))
+			return ps;
+		return sel >> 3;
 	default:
 		return take(in, 8);
 	}
+}
+
+/*
+ * NODE_HW_STATE against AFFINITY_INFO for vCPU i's CPU (level 0) and cluster
+ * (level 1, the same vCPUs for both): AFFINITY_INFO OFF implies
+ * NODE_HW_STATE OFF, NODE_HW_STATE ON implies AFFINITY_INFO ON.
+ */
+static void check_node_hw_state(struct fuzz_host *h, uint32_t caller, uint32_t i)
+{
+	uint64_t mpidr = vpsci_vcpu_mpidr(h->vm, i);
+	uint32_t level;
+
+	if (!vpsci_handles(h->vm, VPSCI_FN64(VPSCI_FN_NODE_HW_STATE)))
+		return;
+	for (level = 0; level < 2; level++) {
+		struct vpsci_call a = { .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), mpidr, level } };
+		struct vpsci_call n = { .x = { VPSCI_FN64(VPSCI_FN_NODE_HW_STATE), mpidr, level } };
+		struct vpsci_result ra, rn;
+
+		vpsci_call(h->vm, caller, &a, &ra);
+		vpsci_call(h->vm, caller, &n, &rn);
+		if ((int64_t)rn.x[0] < 0)
+			continue;	/* level above this VM's hierarchy */
+		check(rn.x[0] <= VPSCI_HW_STANDBY, "NODE_HW_STATE answers ON, OFF or STANDBY");
+		if (ra.x[0] == VPSCI_AFF_OFF)
+			check(rn.x[0] == VPSCI_HW_OFF,
+			      "AFFINITY_INFO OFF implies NODE_HW_STATE OFF");
+		if (rn.x[0] == VPSCI_HW_ON)
+			check(ra.x[0] == VPSCI_AFF_ON, "NODE_HW_STATE ON implies AFFINITY_INFO ON");
+	}
+}
+
+/* PSCI_STAT_COUNT of every valid composite of vCPU i never goes down. */
+static void check_stat(struct fuzz_host *h, uint32_t caller, uint32_t i)
+{
+	unsigned int cpu, cl, sy;
+	uint32_t ps, id;
+
+	if (!vpsci_handles(h->vm, VPSCI_FN64(VPSCI_FN_PSCI_STAT_COUNT)))
+		return;
+	for (cpu = 1; cpu <= 2; cpu++)
+		for (cl = 0; cl <= 2; cl++)
+			for (sy = 0; sy <= 2; sy++) {
+				struct vpsci_call c = { .x = { VPSCI_FN64(VPSCI_FN_PSCI_STAT_COUNT),
+							       vpsci_vcpu_mpidr(h->vm, i) } };
+				struct vpsci_result r;
+
+				if (vpsci_power_state(h->vm, cpu, cl, sy, &ps))
+					continue;
+				id = VPSCI_STATEID(cpu, cl, sy);
+				c.x[2] = ps;
+				vpsci_call(h->vm, caller, &c, &r);
+				check(r.x[0] >= h->stat_count[i][id], "STAT_COUNT never decreases");
+				h->stat_count[i][id] = r.x[0];
+			}
+}
+
+/*
+ * OS-initiated mode: a suspension accepted with a cluster state must have
+ * found every other CPU of the caller's cluster not running (at the check
+ * instant, which single-threaded is now).
+ */
+static void check_osi_entry(struct fuzz_host *h, uint32_t caller, const struct vpsci_result *res)
+{
+	bool ext = vpsci_flags(h->vm) & VPSCI_CFG_EXT_STATEID;
+	uint32_t id = res->power_state &
+		      (ext ? VPSCI_PS_EXT_STATE_ID_MASK : VPSCI_PS_STATE_ID_MASK);
+	uint64_t key = vpsci_vcpu_mpidr(h->vm, caller) & 0xff00ffff00ull;
+	uint32_t j;
+
+	if (!VPSCI_STATEID_LOCAL(id, 1))
+		return;
+	for (j = 0; j < h->nr; j++)
+		if (j != caller && (vpsci_vcpu_mpidr(h->vm, j) & 0xff00ffff00ull) == key)
+			check(vpsci_vcpu_state(h->vm, j) != VPSCI_VCPU_ON,
+			      "OSI never powers a cluster down while a sibling runs");
 }
 
 /*
@@ -171,6 +268,8 @@ static void check_states(struct fuzz_host *h, uint32_t caller)
 		vpsci_call(h->vm, caller, &c, &r);
 		check(r.x[0] == (s == VPSCI_VCPU_OFF ? VPSCI_AFF_OFF : VPSCI_AFF_ON),
 		      "AFFINITY_INFO agrees with the vCPU states");
+		check_node_hw_state(h, caller, i);
+		check_stat(h, caller, i);
 	}
 }
 
@@ -200,16 +299,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vpsci_mem_region ram[2] = {
 		{ 0x40000000, 0x100000 }, { 0x80000000, 0x1000 },
 	};
-	uint32_t vendor = 0x80000001u;
+	static const uint8_t shapes[4][3] = {
+		{ 6, 6, 6 }, { 2, 6, 4 }, { 4, 4, 6 }, { 6, 2, 2 },
+	};
+	uint32_t vendor = 0x80000001u, i;
+	uint64_t mpidrs[MAX_VCPUS];
 	struct vpsci_config cfg;
-	struct fuzz_host h;
-	uint8_t c0, c1;
+	static struct fuzz_host h;
+	uint8_t c0, c1, c2;
 	int steps = 0;
 
 	memset(&h, 0, sizeof(h));
 	memset(&cfg, 0, sizeof(cfg));
 	c0 = (uint8_t)take(&in, 1);
 	c1 = (uint8_t)take(&in, 1);
+	c2 = (uint8_t)take(&in, 1);
 	cfg.version = versions[c0 % 6];
 	cfg.conduit = (c0 >> 3) & 1 ? VPSCI_CONDUIT_SMC : VPSCI_CONDUIT_HVC;
 	cfg.nr_vcpus = 1 + c1 % MAX_VCPUS;
@@ -222,6 +326,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.flags |= VPSCI_CFG_SYSTEM_SUSPEND;
 	if (cfg.version >= VPSCI_VERSION_0_2 && (c0 & 0x80))
 		cfg.flags |= VPSCI_CFG_0_1_IDS;
+	/* Two vCPUs per cluster, so clusters and the system differ. */
+	for (i = 0; i < cfg.nr_vcpus; i++)
+		mpidrs[i] = VPSCI_MPIDR_AFFINITY(0, 0, i / 2, i % 2);
+	cfg.mpidrs = mpidrs;
+	/* c2: hierarchy (bits 0-1 levels, 2-3 shape) and the options of issue 6 */
+	cfg.pd_levels = c2 & 3;
+	for (i = 0; i < cfg.pd_levels; i++)
+		cfg.pd_states[i] = shapes[(c2 >> 2) & 3][i];
+	if (cfg.version >= VPSCI_VERSION_1_0) {
+		if ((c2 & 0x10) && cfg.pd_levels >= 2)
+			cfg.flags |= VPSCI_CFG_OSI | VPSCI_CFG_NODE_HW_STATE;
+		if ((c2 & 0x20) && cfg.pd_levels >= 1)
+			cfg.flags |= VPSCI_CFG_STAT;
+		if (c2 & 0x20)
+			cfg.flags |= VPSCI_CFG_DEFAULT_SUSPEND | VPSCI_CFG_NODE_HW_STATE;
+		if (c2 & 0x40)
+			cfg.flags |= VPSCI_CFG_FREEZE;
+		if (c2 & 0x80)
+			cfg.flags |= VPSCI_CFG_EXT_STATEID;
+	}
+	if (cfg.version >= VPSCI_VERSION_1_1 && (c2 & 0x40))
+		cfg.flags |= VPSCI_CFG_MEM_PROTECT;
 	h.nr = cfg.nr_vcpus;
 	check(vpsci_create(&cfg, &ops, &h, &h.vm) == 0, "valid config accepted");
 
@@ -231,6 +357,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct vpsci_call call;
 		struct vpsci_result res;
 		int before, st;
+		uint32_t nn;
+		bool osi;
 
 		switch (op & 0xf) {
 		case 0:	/* host: wake a suspended vCPU */
@@ -242,9 +370,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (vpsci_system_wake(h.vm) == 0)
 				h.events = 0;
 			continue;
-		case 2:	/* host: reboot in place */
+		case 2:	/* host: reboot in place (STAT starts again) */
 			check(vpsci_reset(h.vm) == 0, "reset of a quiet VM");
 			h.events = 0;
+			memset(h.stat_count, 0, sizeof(h.stat_count));
 			continue;
 		case 3:
 			snapshot_roundtrip(&h);
@@ -261,9 +390,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		memset(&call, 0, sizeof(call));
 		call.x[0] = (take(&in, 1) & 1 ? (uint64_t)take(&in, 4) << 32 : 0) | pick_fid(&in);
-		call.x[1] = pick_arg(&in, h.nr);
-		call.x[2] = pick_arg(&in, h.nr);
-		call.x[3] = pick_arg(&in, h.nr);
+		call.x[1] = pick_arg(&in, h.vm);
+		call.x[2] = pick_arg(&in, h.vm);
+		call.x[3] = pick_arg(&in, h.vm);
+		h.now += 1 + (op >> 4);
 		call.aarch32 = (op & 0xf) == 5;
 		call.conduit = cfg.conduit;
 
@@ -275,10 +405,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						    (uint32_t)call.x[1] : call.x[1]);
 			before = t;
 		}
+		osi = vpsci_suspend_mode(h.vm) == VPSCI_SUSPEND_MODE_OSI;
 		check(vpsci_call(h.vm, vcpu, &call, &res) == 0, "vpsci_call accepts a valid vCPU");
 
-		/* x0 is a sign-extended 32-bit value. */
-		check((uint64_t)(int64_t)(int32_t)res.x[0] == res.x[0], "x0 sign-extended");
+		/* x0 is a sign-extended 32-bit value, but for STAT's counts. */
+		nn = (uint32_t)call.x[0] & 0xffff;
+		if ((((uint32_t)call.x[0] & ~0x4000ffffu) != 0x84000000u) ||
+		    (nn != VPSCI_FN_PSCI_STAT_COUNT && nn != VPSCI_FN_PSCI_STAT_RESIDENCY))
+			check((uint64_t)(int64_t)(int32_t)res.x[0] == res.x[0], "x0 sign-extended");
+		if (osi && res.exit == VPSCI_EXIT_SUSPEND)
+			check_osi_entry(&h, vcpu, &res);
 		if (before >= 0 && res.x[0] == 0 && !call.aarch32) {
 			h.cpu_on_success[before]++;
 			check(vpsci_vcpu_state(h.vm, (uint32_t)before) == VPSCI_VCPU_ON,

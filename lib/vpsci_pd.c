@@ -25,13 +25,32 @@ static struct pd_node *node_of(const struct vpsci_vm *vm, uint32_t idx, unsigned
 #define CLUSTER_MASK	0xff00ffff00ull
 
 /*
+ * The valid composites of vm's hierarchy (vm->pd_levels, pd_states), in a
+ * fixed order: the STAT slots, and what the snapshot format counts on.
+ */
+void pd_comps(struct vpsci_vm *vm)
+{
+	uint32_t cpu, cl, sy;
+
+	vm->nr_comps = 0;
+	if (!vm->pd_levels)
+		return;
+	for (cpu = VPSCI_LOCAL_RETENTION; cpu <= VPSCI_LOCAL_OFF; cpu++)
+		for (cl = 0; cl <= VPSCI_LOCAL_OFF; cl++)
+			for (sy = 0; sy <= VPSCI_LOCAL_OFF; sy++)
+				if (comp_valid(vm, VPSCI_STATEID(cpu, cl, sy)))
+					vm->comps[vm->nr_comps++] =
+						(uint16_t)VPSCI_STATEID(cpu, cl, sy);
+}
+
+/*
  * Build the nodes (clusters in MPIDR order, then the system), the list of
  * valid composites and, with VPSCI_CFG_STAT, the counters. Needs
  * topology_init(). Returns 0 or VPSCI_E_NOMEM.
  */
 int pd_init(struct vpsci_vm *vm)
 {
-	uint32_t pos, n = 0, cpu, cl, sy;
+	uint32_t pos, n = 0;
 
 	for (pos = 0; pos < vm->nr_vcpus; pos++) {
 		const struct vpsci_vcpu *v = &vm->vcpus[vm->by_mpidr[pos]];
@@ -59,16 +78,9 @@ int pd_init(struct vpsci_vm *vm)
 	vm->nodes[vm->nr_clusters].first = 0;
 	vm->nodes[vm->nr_clusters].count = vm->nr_vcpus;
 
-	vm->nr_comps = 0;
-	if (vm->pd_levels) {
-		for (cpu = VPSCI_LOCAL_RETENTION; cpu <= VPSCI_LOCAL_OFF; cpu++)
-			for (cl = 0; cl <= VPSCI_LOCAL_OFF; cl++)
-				for (sy = 0; sy <= VPSCI_LOCAL_OFF; sy++)
-					if (comp_valid(vm, VPSCI_STATEID(cpu, cl, sy)))
-						vm->comps[vm->nr_comps++] =
-							(uint16_t)VPSCI_STATEID(cpu, cl, sy);
-	}
-	if (vm->flags & VPSCI_CFG_STAT) {
+	pd_comps(vm);
+	/* check_config(): STAT comes with a hierarchy, so there are composites. */
+	if ((vm->flags & VPSCI_CFG_STAT) && vm->nr_comps) {
 		vm->stats = calloc((size_t)vm->nr_vcpus * vm->nr_comps, sizeof(vm->stats[0]));
 		if (!vm->stats)
 			return VPSCI_E_NOMEM;
@@ -104,7 +116,7 @@ void pd_reset(struct vpsci_vm *vm)
  */
 static int comp_check(const struct vpsci_vm *vm, uint32_t id)
 {
-	uint32_t l, s, below = VPSCI_LOCAL_OFF;
+	uint32_t l, below = VPSCI_LOCAL_OFF;
 	int top = -1;
 
 	if (vm->pd_levels < NR_LEVELS && (id >> (4 * vm->pd_levels)))
@@ -112,7 +124,8 @@ static int comp_check(const struct vpsci_vm *vm, uint32_t id)
 	if (id >> (4 * NR_LEVELS))
 		return -1;
 	for (l = 0; l < vm->pd_levels; l++) {
-		s = COMP_LOCAL(id, l);
+		uint32_t s = COMP_LOCAL(id, l);
+
 		if (s > VPSCI_LOCAL_OFF || s > below)
 			return -1;
 		if (s != VPSCI_LOCAL_RUN) {
@@ -155,7 +168,7 @@ int comp_index(const struct vpsci_vm *vm, uint32_t comp)
 int32_t ps_decode(const struct vpsci_vm *vm, uint32_t ps, uint32_t *comp, bool *powerdown)
 {
 	bool ext = vm->flags & VPSCI_CFG_EXT_STATEID;
-	uint32_t id, level = 0, l, local, c = 0;
+	uint32_t id, level = 0;
 	bool pd;
 	int top;
 
@@ -175,9 +188,10 @@ int32_t ps_decode(const struct vpsci_vm *vm, uint32_t ps, uint32_t *comp, bool *
 	}
 
 	if (!vm->pd_levels) {
+		uint32_t l, c = 0, local = pd ? VPSCI_LOCAL_OFF : VPSCI_LOCAL_RETENTION;
+
 		if (level >= NR_LEVELS)
 			return VPSCI_RET_INVALID_PARAMETERS;
-		local = pd ? VPSCI_LOCAL_OFF : VPSCI_LOCAL_RETENTION;
 		for (l = 0; l <= level; l++)
 			c |= local << (4 * l);
 		*comp = c;
@@ -358,7 +372,7 @@ static int32_t coordinate_osi(struct vpsci_vm *vm, uint32_t caller, uint32_t req
 	unsigned int top = COMP_LOCAL(req, 2) ? 2 : COMP_LOCAL(req, 1) ? 1 : 0;
 	const struct pd_node *scan, *cl;
 	int32_t ret = VPSCI_RET_SUCCESS;
-	uint32_t b, pos, c;
+	uint32_t b, pos;
 
 	if (!top)
 		return VPSCI_RET_SUCCESS;
@@ -380,7 +394,7 @@ static int32_t coordinate_osi(struct vpsci_vm *vm, uint32_t caller, uint32_t req
 			ret = VPSCI_RET_INVALID_PARAMETERS;
 	}
 	if (top == 2) {
-		for (c = 0; c < vm->nr_clusters; c++) {
+		for (uint32_t c = 0; c < vm->nr_clusters; c++) {
 			int v;
 
 			if (c == vm->vcpus[caller].cluster)
@@ -416,10 +430,10 @@ int32_t pd_coordinate(struct vpsci_vm *vm, uint32_t caller, uint32_t req, uint32
 
 	ent = COMP_LOCAL(req, 0);
 	for (l = 1; l < vm->pd_levels; l++) {
-		int x = (int)COMP_LOCAL(req, l), o;
+		int x = (int)COMP_LOCAL(req, l);
 
 		if (x != VPSCI_LOCAL_RUN) {
-			o = node_state(vm, node_of(vm, caller, l), l, caller, false, false);
+			int o = node_state(vm, node_of(vm, caller, l), l, caller, false, false);
 			if (o < x)
 				x = o < 0 ? VPSCI_LOCAL_RUN : o;
 		}
@@ -456,7 +470,7 @@ int32_t psci_node_hw_state(struct vpsci_vm *vm, uint32_t caller, const struct ps
 			   struct vpsci_result *res)
 {
 	uint32_t level = (uint32_t)args->a2;	/* power_level is a 32-bit parameter */
-	uint32_t max = vm->pd_levels ? vm->pd_levels - 1 : NR_LEVELS - 1, s, w;
+	uint32_t max = vm->pd_levels ? vm->pd_levels - 1 : NR_LEVELS - 1;
 	bool osi = atomic_load(&vm->suspend_mode) == VPSCI_SUSPEND_MODE_OSI;
 	int idx;
 
@@ -469,7 +483,8 @@ int32_t psci_node_hw_state(struct vpsci_vm *vm, uint32_t caller, const struct ps
 		return VPSCI_RET_INVALID_PARAMETERS;
 
 	if (level == 0) {
-		s = vcpu_wait_stable(vm, (uint32_t)idx);
+		uint32_t s = vcpu_wait_stable(vm, (uint32_t)idx), w;
+
 		if (s == PS_ON)
 			return VPSCI_HW_ON;
 		if (s != PS_SUSPENDED)

@@ -170,6 +170,7 @@ int32_t psci_affinity_info(struct vpsci_vm *vm, uint32_t caller, const struct ps
 			   struct vpsci_result *res);
 
 /* vpsci_pd.c */
+void pd_comps(struct vpsci_vm *vm);
 int pd_init(struct vpsci_vm *vm);
 void pd_reset(struct vpsci_vm *vm);
 int32_t ps_decode(const struct vpsci_vm *vm, uint32_t ps, uint32_t *comp, bool *powerdown);

@@ -12,11 +12,15 @@
 #include "vpsci_private.h"
 
 #define SNAP_MAGIC		"VPSCISNP"
-#define SNAP_FORMAT		1u
+#define SNAP_FORMAT_V1		1u	/* still read: defaults for what it lacks */
+#define SNAP_FORMAT		2u	/* written */
 #define SNAP_HDR_SIZE		32u
 #define SNAP_CFG_SIZE		72u
 #define SNAP_MEM_SIZE		16u
 #define SNAP_VCPU_SIZE		40u
+#define SNAP_EXT_SIZE		16u	/* v2: hierarchy, suspend mode, MEM_PROTECT */
+#define SNAP_VX_SIZE		24u	/* v2: per-vCPU suspension details */
+#define SNAP_STAT_SIZE		16u	/* v2: one STAT slot (count, residency) */
 
 /* Header and configuration offsets (docs/snapshot.md). */
 #define OFF_MAGIC		0
@@ -53,6 +57,21 @@
 #define VOFF_PC			24
 #define VOFF_CTX		32
 
+/* v2 extension block offsets (after the vCPU records). */
+#define XOFF_PD_LEVELS		0
+#define XOFF_PD_STATES		4	/* 3 bytes, then a reserved zero byte */
+#define XOFF_MODE		8
+#define XOFF_MEM_PROTECT	12
+
+/* v2 per-vCPU extension record offsets. */
+#define VXOFF_REQ		0
+#define VXOFF_ENT		4
+#define VXOFF_FLAGS		8
+#define VXOFF_SEQ		12
+#define VXOFF_START		16
+
+#define VXFLAG_FROZEN		0x1u
+
 #define EFLAG_AARCH32		0x1u
 #define EFLAG_THUMB		0x2u
 #define EFLAG_BE		0x4u
@@ -60,6 +79,8 @@
 
 _Static_assert(OFF_MEM == SNAP_HDR_SIZE + SNAP_CFG_SIZE, "config section layout");
 _Static_assert(VOFF_CTX + 8 == SNAP_VCPU_SIZE, "vCPU record layout");
+_Static_assert(XOFF_MEM_PROTECT + 4 == SNAP_EXT_SIZE, "extension block layout");
+_Static_assert(VXOFF_START + 8 == SNAP_VX_SIZE, "vCPU extension record layout");
 _Static_assert(PS_OFF == 0 && PS_ON == 1 && PS_SUSPENDED == 2 && PS_SYS_SUSPENDED == 3,
 	       "power states are written as their enum values");
 _Static_assert(SYS_RUNNING == 0 && SYS_EVENT == 1 && SYS_SUSPENDED == 2,
@@ -124,10 +145,19 @@ static size_t reset2_bytes(uint32_t nr)
 	return (nr * 4u + 7u) & ~(size_t)7u;
 }
 
-static size_t snap_bytes(uint32_t nr_vcpus, uint32_t nr_mem, uint32_t nr_reset2)
+/* Bytes of the v1 part: everything up to the end of the vCPU records. */
+static size_t snap_bytes_v1(uint32_t nr_vcpus, uint32_t nr_mem, uint32_t nr_reset2)
 {
 	return OFF_MEM + (size_t)nr_mem * SNAP_MEM_SIZE + reset2_bytes(nr_reset2) +
 	       (size_t)nr_vcpus * SNAP_VCPU_SIZE;
+}
+
+/* v2 adds the extension block, a record per vCPU and nr_stat STAT slots per vCPU. */
+static size_t snap_bytes(uint32_t nr_vcpus, uint32_t nr_mem, uint32_t nr_reset2,
+			 uint32_t nr_stat)
+{
+	return snap_bytes_v1(nr_vcpus, nr_mem, nr_reset2) + SNAP_EXT_SIZE +
+	       (size_t)nr_vcpus * (SNAP_VX_SIZE + (size_t)nr_stat * SNAP_STAT_SIZE);
 }
 
 static uint32_t entry_flags(const struct vpsci_entry *e)
@@ -147,7 +177,15 @@ static void entry_from_flags(struct vpsci_entry *e, uint32_t f, uint64_t pc, uin
 
 VPSCI_EXPORT size_t vpsci_snapshot_size(const struct vpsci_vm *vm)
 {
-	return snap_bytes(vm->nr_vcpus, vm->nr_mem, vm->nr_reset2);
+	return snap_bytes(vm->nr_vcpus, vm->nr_mem, vm->nr_reset2,
+			  vm->stats ? vm->nr_comps : 0);
+}
+
+/* Whether a power_state this VM accepted powers the CPU down (its format's StateType). */
+static bool ps_powerdown(const struct vpsci_vm *vm, uint32_t ps)
+{
+	return ps & ((vm->flags & VPSCI_CFG_EXT_STATEID) ? VPSCI_PS_EXT_TYPE_POWERDOWN :
+							    VPSCI_PS_TYPE_POWERDOWN);
 }
 
 VPSCI_EXPORT int vpsci_snapshot(const struct vpsci_vm *vm, void *buf, size_t size, size_t *len)
@@ -207,11 +245,38 @@ VPSCI_EXPORT int vpsci_snapshot(const struct vpsci_vm *vm, void *buf, size_t siz
 		put32(p + off + VOFF_STATE, s);
 		if (s == PS_SUSPENDED) {
 			put32(p + off + VOFF_PSTATE, v->power_state);
-			if (v->power_state & VPSCI_PS_TYPE_POWERDOWN) {
+			if (ps_powerdown(vm, v->power_state)) {
 				put32(p + off + VOFF_EFLAGS, entry_flags(&v->resume));
 				put64(p + off + VOFF_PC, v->resume.pc);
 				put64(p + off + VOFF_CTX, v->resume.context_id);
 			}
+		}
+	}
+
+	/* v2 extension: the hierarchy, the VM-wide state, then per vCPU. */
+	put32(p + off + XOFF_PD_LEVELS, vm->pd_levels);
+	memcpy(p + off + XOFF_PD_STATES, vm->pd_states, NR_LEVELS);
+	put32(p + off + XOFF_MODE, atomic_load(&vm->suspend_mode));
+	put32(p + off + XOFF_MEM_PROTECT, atomic_load(&vm->mem_protect));
+	off += SNAP_EXT_SIZE;
+	for (i = 0; i < vm->nr_vcpus; i++, off += SNAP_VX_SIZE) {
+		const struct vpsci_vcpu *v = &vm->vcpus[i];
+		uint32_t s = atomic_load(&v->state), w = atomic_load(&v->susp);
+
+		if (s == PS_SUSPENDED) {
+			put32(p + off + VXOFF_REQ, SUSP_REQ(w));
+			put32(p + off + VXOFF_ENT, SUSP_ENT(w));
+			put32(p + off + VXOFF_SEQ, atomic_load(&v->susp_seq));
+			if (vm->stats)
+				put64(p + off + VXOFF_START, v->susp_start_us);
+		} else if (s == PS_OFF && (w & SUSP_FROZEN)) {
+			put32(p + off + VXOFF_FLAGS, VXFLAG_FROZEN);
+		}
+	}
+	if (vm->stats) {
+		for (i = 0; i < vm->nr_vcpus * vm->nr_comps; i++, off += SNAP_STAT_SIZE) {
+			put64(p + off, atomic_load(&vm->stats[i].count));
+			put64(p + off + 8, atomic_load(&vm->stats[i].residency_us));
 		}
 	}
 
@@ -229,6 +294,15 @@ struct snap_view {
 	uint32_t sys;
 	struct vpsci_system_event event;
 	const uint8_t *vcpus;		/* nr_vcpus records of SNAP_VCPU_SIZE */
+	/* v2 (defaults for v1): */
+	uint32_t format;
+	uint32_t suspend_mode;
+	uint32_t mem_protect;
+	const uint8_t *vx;		/* nr_vcpus records of SNAP_VX_SIZE, or NULL (v1) */
+	const uint8_t *stats;		/* nr_vcpus x nr_stat slots, or NULL */
+	uint32_t nr_stat;
+	/* Enough of an engine to decode power_states with the recorded config. */
+	struct vpsci_vm pd;
 };
 
 static bool entry_flags_valid(uint32_t f)
@@ -236,25 +310,50 @@ static bool entry_flags_valid(uint32_t f)
 	return !(f & ~EFLAG_ALL) && (!(f & EFLAG_THUMB) || (f & EFLAG_AARCH32));
 }
 
-/* The power_state a CPU_SUSPEND could have accepted (vpsci_suspend.c). */
-static bool power_state_valid(uint32_t ps)
-{
-	return !(ps & VPSCI_PS_RESERVED_MASK) &&
-	       ((ps >> VPSCI_PS_LEVEL_SHIFT) & VPSCI_PS_LEVEL_MASK) <= 2;
-}
-
-static int check_vcpu_record(const uint8_t *r)
+/*
+ * A vCPU record (and, in v2, its extension record vx): states a running
+ * engine could have been in. A SUSPENDED vCPU's power_state must be one
+ * CPU_SUSPEND accepts under the recorded configuration, its requested
+ * composite the one that power_state asks for, and the entered composite
+ * one coordination could have produced from it (the CPU's own state, no
+ * level deeper than requested).
+ */
+static int check_vcpu_record(const struct snap_view *v, const uint8_t *r, const uint8_t *vx)
 {
 	uint32_t s = get32(r + VOFF_STATE), f = get32(r + VOFF_EFLAGS);
-	uint32_t ps = get32(r + VOFF_PSTATE);
-	bool powerdown = s == PS_SUSPENDED && (ps & VPSCI_PS_TYPE_POWERDOWN);
+	uint32_t ps = get32(r + VOFF_PSTATE), req = 0;
+	bool powerdown = false;
 
 	if (get64(r + VOFF_MPIDR) & ~VPSCI_MPIDR_AFF_MASK)
 		return VPSCI_E_SNAP_CORRUPT;
 	if (s > PS_SYS_SUSPENDED || get32(r + VOFF_RSVD))
 		return VPSCI_E_SNAP_CORRUPT;
-	if (s == PS_SUSPENDED ? !power_state_valid(ps) : ps != 0)
+	if (s == PS_SUSPENDED ? ps_decode(&v->pd, ps, &req, &powerdown) != 0 : ps != 0)
 		return VPSCI_E_SNAP_CORRUPT;
+	if (vx) {
+		uint32_t ent = get32(vx + VXOFF_ENT);
+
+		if (s != PS_SUSPENDED) {
+			if (get32(vx + VXOFF_REQ) || ent || get32(vx + VXOFF_SEQ) ||
+			    get64(vx + VXOFF_START))
+				return VPSCI_E_SNAP_CORRUPT;
+		} else {
+			if (get32(vx + VXOFF_REQ) != req)
+				return VPSCI_E_SNAP_CORRUPT;
+			if (v->pd.pd_levels ? !comp_valid(&v->pd, ent) : ent != req)
+				return VPSCI_E_SNAP_CORRUPT;
+			for (uint32_t l = 0; l < NR_LEVELS; l++)
+				if (COMP_LOCAL(ent, l) > COMP_LOCAL(req, l) ||
+				    (l == 0 && COMP_LOCAL(ent, 0) != COMP_LOCAL(req, 0)))
+					return VPSCI_E_SNAP_CORRUPT;
+			if (get64(vx + VXOFF_START) && !(v->cfg.flags & VPSCI_CFG_STAT))
+				return VPSCI_E_SNAP_CORRUPT;
+		}
+		if (get32(vx + VXOFF_FLAGS) & ~VXFLAG_FROZEN)
+			return VPSCI_E_SNAP_CORRUPT;
+		if ((get32(vx + VXOFF_FLAGS) & VXFLAG_FROZEN) && s != PS_OFF)
+			return VPSCI_E_SNAP_CORRUPT;
+	}
 	if (powerdown ? !entry_flags_valid(f) :
 	    (f || get64(r + VOFF_PC) || get64(r + VOFF_CTX)))
 		return VPSCI_E_SNAP_CORRUPT;
@@ -291,15 +390,16 @@ static int check_event(const struct snap_view *v, uint32_t eflags)
  */
 static int snap_parse(const uint8_t *p, size_t size, struct snap_view *v)
 {
-	uint32_t total, nr_vcpus, nr_mem, nr_reset2, eflags, i, j, n_sys_susp = 0;
-	size_t off;
+	uint32_t total, nr_vcpus, nr_mem, nr_reset2, eflags, i, j, n_sys_susp = 0, format;
+	size_t off, v1_bytes;
 	int ret;
 
 	if (size < SNAP_HDR_SIZE)
 		return VPSCI_E_SNAP_TRUNCATED;
 	if (memcmp(p + OFF_MAGIC, SNAP_MAGIC, 8) != 0)
 		return VPSCI_E_SNAP_MAGIC;
-	if (get16(p + OFF_FORMAT) != SNAP_FORMAT)
+	format = get16(p + OFF_FORMAT);
+	if (format != SNAP_FORMAT && format != SNAP_FORMAT_V1)
 		return VPSCI_E_SNAP_VERSION;
 	if (get16(p + OFF_HDR_SIZE) != SNAP_HDR_SIZE)
 		return VPSCI_E_SNAP_CORRUPT;
@@ -319,10 +419,12 @@ static int snap_parse(const uint8_t *p, size_t size, struct snap_view *v)
 	if (nr_vcpus == 0 || nr_vcpus > VPSCI_MAX_VCPUS || nr_mem == 0 ||
 	    nr_mem > VPSCI_MAX_MEM_REGIONS || nr_reset2 > VPSCI_MAX_RESET2_TYPES)
 		return VPSCI_E_SNAP_CORRUPT;
-	if (total != snap_bytes(nr_vcpus, nr_mem, nr_reset2))
+	v1_bytes = snap_bytes_v1(nr_vcpus, nr_mem, nr_reset2);
+	if (format == SNAP_FORMAT_V1 ? total != v1_bytes : total < v1_bytes + SNAP_EXT_SIZE)
 		return VPSCI_E_SNAP_CORRUPT;
 
 	memset(v, 0, sizeof(*v));
+	v->format = format;
 	v->cfg.version = get32(p + OFF_VERSION);
 	v->cfg.conduit = (enum vpsci_conduit)get32(p + OFF_CONDUIT);
 	v->cfg.flags = get32(p + OFF_CFG_FLAGS);
@@ -344,8 +446,36 @@ static int snap_parse(const uint8_t *p, size_t size, struct snap_view *v)
 		if (p[off + i])
 			return VPSCI_E_SNAP_CORRUPT;
 	off += reset2_bytes(nr_reset2);
+	if (format != SNAP_FORMAT_V1) {
+		const uint8_t *x = p + v1_bytes;
+
+		v->cfg.pd_levels = get32(x + XOFF_PD_LEVELS);
+		memcpy(v->cfg.pd_states, x + XOFF_PD_STATES, NR_LEVELS);
+		if (x[XOFF_PD_STATES + NR_LEVELS])
+			return VPSCI_E_SNAP_CORRUPT;
+		v->suspend_mode = get32(x + XOFF_MODE);
+		v->mem_protect = get32(x + XOFF_MEM_PROTECT);
+	}
 	if (check_config(&v->cfg))
 		return VPSCI_E_SNAP_CORRUPT;
+	/* The values only an engine with that option could hold. */
+	if (v->suspend_mode > VPSCI_SUSPEND_MODE_OSI ||
+	    (v->suspend_mode && !(v->cfg.flags & VPSCI_CFG_OSI)))
+		return VPSCI_E_SNAP_CORRUPT;
+	if (v->mem_protect > 1 || (v->mem_protect && !(v->cfg.flags & VPSCI_CFG_MEM_PROTECT)))
+		return VPSCI_E_SNAP_CORRUPT;
+	v->pd.flags = v->cfg.flags;
+	v->pd.pd_levels = v->cfg.pd_levels;
+	memcpy(v->pd.pd_states, v->cfg.pd_states, NR_LEVELS);
+	pd_comps(&v->pd);
+	if (format != SNAP_FORMAT_V1) {
+		v->nr_stat = (v->cfg.flags & VPSCI_CFG_STAT) ? v->pd.nr_comps : 0;
+		if (total != snap_bytes(nr_vcpus, nr_mem, nr_reset2, v->nr_stat))
+			return VPSCI_E_SNAP_CORRUPT;
+		v->vx = p + v1_bytes + SNAP_EXT_SIZE;
+		if (v->nr_stat)
+			v->stats = v->vx + (size_t)nr_vcpus * SNAP_VX_SIZE;
+	}
 
 	v->sys = get32(p + OFF_SYS);
 	v->event.caller = get32(p + OFF_EV_CALLER);
@@ -362,7 +492,7 @@ static int snap_parse(const uint8_t *p, size_t size, struct snap_view *v)
 	for (i = 0; i < nr_vcpus; i++) {
 		const uint8_t *r = v->vcpus + (size_t)i * SNAP_VCPU_SIZE;
 
-		ret = check_vcpu_record(r);
+		ret = check_vcpu_record(v, r, v->vx ? v->vx + (size_t)i * SNAP_VX_SIZE : NULL);
 		if (ret)
 			return ret;
 		if (get32(r + VOFF_STATE) == PS_SYS_SUSPENDED) {
@@ -388,7 +518,9 @@ static bool config_matches(const struct vpsci_vm *vm, const struct snap_view *v)
 	if (vm->version != v->cfg.version || vm->conduit != v->cfg.conduit ||
 	    vm->flags != v->cfg.flags || vm->boot_vcpu != v->cfg.boot_vcpu ||
 	    vm->nr_vcpus != v->cfg.nr_vcpus || vm->nr_mem != v->cfg.nr_mem ||
-	    vm->nr_reset2 != v->cfg.nr_reset2_vendor_types)
+	    vm->nr_reset2 != v->cfg.nr_reset2_vendor_types ||
+	    vm->pd_levels != v->cfg.pd_levels ||
+	    memcmp(vm->pd_states, v->cfg.pd_states, NR_LEVELS) != 0)
 		return false;
 	for (i = 0; i < vm->nr_mem; i++)
 		if (vm->mem[i].base != v->mem[i].base || vm->mem[i].size != v->mem[i].size)
@@ -402,20 +534,50 @@ static bool config_matches(const struct vpsci_vm *vm, const struct snap_view *v)
 	return true;
 }
 
-/* Copy a validated, matching snapshot's state into the engine. */
+/*
+ * Copy a validated, matching snapshot's state into the engine. A v1
+ * snapshot has no extension: PC mode, no protection, STAT from zero, and
+ * a suspended vCPU's composites are what its power_state asks for.
+ */
 static void snap_apply(struct vpsci_vm *vm, const struct snap_view *v)
 {
-	uint32_t i;
+	uint32_t i, max_seq = 0;
 
+	pd_reset(vm);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		const uint8_t *r = v->vcpus + (size_t)i * SNAP_VCPU_SIZE;
+		const uint8_t *vx = v->vx ? v->vx + (size_t)i * SNAP_VX_SIZE : NULL;
 		struct vpsci_vcpu *c = &vm->vcpus[i];
+		uint32_t s = get32(r + VOFF_STATE), w = 0, seq = 0, req = 0;
+		bool pd;
 
 		c->power_state = get32(r + VOFF_PSTATE);
 		entry_from_flags(&c->resume, get32(r + VOFF_EFLAGS), get64(r + VOFF_PC),
 				 get64(r + VOFF_CTX));
-		atomic_store(&c->state, get32(r + VOFF_STATE));
+		if (vx) {
+			w = SUSP_MAKE(get32(vx + VXOFF_REQ), get32(vx + VXOFF_ENT));
+			if (get32(vx + VXOFF_FLAGS) & VXFLAG_FROZEN)
+				w |= SUSP_FROZEN;
+			seq = get32(vx + VXOFF_SEQ);
+			c->susp_start_us = get64(vx + VXOFF_START);
+		} else if (s == PS_SUSPENDED && !ps_decode(vm, c->power_state, &req, &pd)) {
+			w = SUSP_MAKE(req, req);
+		}
+		atomic_store(&c->susp, w);
+		atomic_store(&c->susp_seq, seq);
+		if ((int32_t)(seq - max_seq) > 0)
+			max_seq = seq;
+		atomic_store(&c->state, s);
 	}
+	if (v->stats)
+		for (i = 0; i < vm->nr_vcpus * vm->nr_comps; i++) {
+			atomic_store(&vm->stats[i].count, get64(v->stats + (size_t)i * 16));
+			atomic_store(&vm->stats[i].residency_us,
+				     get64(v->stats + (size_t)i * 16 + 8));
+		}
+	atomic_store(&vm->susp_seq, max_seq);
+	atomic_store(&vm->suspend_mode, v->suspend_mode);
+	atomic_store(&vm->mem_protect, v->mem_protect);
 	vm->event = v->event;
 	atomic_store(&vm->sys, v->sys);
 }

@@ -68,7 +68,8 @@ static bool region_valid(const struct vpsci_mem_region *r)
 static int check_pd_config(const struct vpsci_config *cfg)
 {
 	const uint32_t v1_0 = VPSCI_CFG_EXT_STATEID | VPSCI_CFG_OSI | VPSCI_CFG_STAT |
-			      VPSCI_CFG_FREEZE | VPSCI_CFG_DEFAULT_SUSPEND | VPSCI_CFG_NODE_HW_STATE;
+			      VPSCI_CFG_FREEZE | VPSCI_CFG_DEFAULT_SUSPEND |
+			      VPSCI_CFG_NODE_HW_STATE;
 	uint32_t l;
 
 	if ((cfg->flags & v1_0) && cfg->version < VPSCI_VERSION_1_0)

@@ -13,6 +13,15 @@
  * interleaving is sequentially consistent like the code's seq_cst atomics);
  * a guard "(cond)" stands for the code's spin-wait.
  *
+ * OS-initiated mode (lib/vpsci_pd.c), with -DOSI (the system calls and
+ * AFFINITY_INFO are left out then: they do not touch the counters): all N vCPUs form one cluster. An OSI
+ * CPU_SUSPEND that powers the cluster down, and PSCI_SET_SUSPEND_MODE's
+ * "caller is the last one on", scan the other vCPUs without locks between
+ * two reads of the node's transition counters (trb, tre); CPU_ON (of its
+ * target), CPU_OFF and the wake-up bump trb before and tre after their
+ * state change. Checked: when such a scan succeeds, at its last counter
+ * read every other vCPU really is as the scan found it.
+ *
  * Checked: the assertions below (safety) and, by spin's end-state check,
  * freedom from deadlock. N and K are set with -D on the spin command line.
  */
@@ -40,6 +49,16 @@
 
 byte st[N];		/* vcpus[i].state */
 byte sys = RUNNING;	/* vm->sys */
+byte trb, tre;		/* the cluster's (= system's) pd_node tr_begin, tr_end */
+
+/* tr_begin()/tr_end(): only a VM that offers OSI keeps the counters. */
+#ifdef OSI
+#define TR_BEGIN	trb++
+#define TR_END		tre++
+#else
+#define TR_BEGIN	skip
+#define TR_END		skip
+#endif
 
 /* Ghost state: what the host and the guest have been told. */
 bool running[N];	/* a CPU_ON SUCCESS (or boot) since the vCPU last went off */
@@ -53,9 +72,10 @@ inline wait_stable(i, s)
 	atomic { stable(st[i]) -> s = st[i] }
 }
 
-/* lib/vpsci_on.c: psci_cpu_on() */
+/* lib/vpsci_on.c: psci_cpu_on(), tr_begin/tr_end around start_target() */
 inline cpu_on(me, t, s, ys, done)
 {
+	TR_BEGIN;
 	done = false;
 	do
 	:: done -> break
@@ -96,7 +116,42 @@ inline cpu_on(me, t, s, ys, done)
 			:: else -> skip
 			fi
 		fi
-	od
+	od;
+	TR_END
+}
+
+/*
+ * lib/vpsci_pd.c: coordinate_osi() for a cluster power-down, and
+ * psci_set_suspend_mode() for OSI -> PC ('off' set: every other vCPU must be
+ * OFF; else not running: OFF or suspended). scan_begin, the lock-free scan
+ * (a claimed vCPU counts as running), scan_end; then the caller commits.
+ */
+inline osi_scan(me, i, s, b, ok, off)
+{
+	atomic { b = trb; ok = (tre == b) };
+	i = 0;
+	do
+	:: !ok || i == N -> break
+	:: ok && i < N && i == me -> i++
+	:: ok && i < N && i != me ->
+		s = st[i];
+		if
+		:: s == ON || s == CLAIMED || (off && s != OFF) -> ok = false
+		:: else -> i++
+		fi
+	od;
+	atomic {
+		ok = ok && trb == b;
+		/* The linearisation point: everybody is as the scan read them. */
+		i = 0;
+		do
+		:: !ok || i == N -> break
+		:: ok && i < N ->
+			assert(i == me || (off && st[i] == OFF) ||
+			       (!off && st[i] != ON && st[i] != CLAIMED));
+			i++
+		od
+	}
 }
 
 /* lib/vpsci_topology.c: AFFINITY_INFO at level 0 */
@@ -217,19 +272,42 @@ end_parked:
 		fi;
 		if
 		:: cpu_on(me, t, s, ys, done)
+#ifndef OSI
 		:: affinity_info(t, s)
+#endif
 		:: /* CPU_OFF: the caller's own ON -> OFF; the host parks it */
-		   atomic { running[me] = false; st[me] = OFF }
+		   TR_BEGIN;
+		   atomic { running[me] = false; st[me] = OFF };
+		   TR_END
 		:: /* CPU_SUSPEND, then vpsci_vcpu_wake() */
 		   st[me] = SUSP;
-		   st[me] = ON
+		   TR_BEGIN;
+		   st[me] = ON;
+		   TR_END
+#ifdef OSI
+		:: /* OSI CPU_SUSPEND powering the cluster down, then the wake-up */
+		   osi_scan(me, i, s, ys, ok, false);
+		   if
+		   :: !ok -> goto next	/* DENIED */
+		   :: else -> skip
+		   fi;
+		   st[me] = SUSP;
+		   TR_BEGIN;
+		   st[me] = ON;
+		   TR_END
+		:: /* PSCI_SET_SUSPEND_MODE(PC) from OSI: the caller must be the last */
+		   osi_scan(me, i, s, ys, ok, true)
+#else
 		:: system_suspend(me, i, s, ok)
 		:: system_event(me, i, s, ok);
 		   if
 		   :: ok -> break	/* the caller ends with the VM */
 		   :: else -> skip
 		   fi
-		fi
+#endif
+		fi;
+next:
+		skip
 	od
 }
 

@@ -238,7 +238,9 @@ void vpsci_destroy(struct vpsci_vm *vm);
 
 /*
  * Return the VM to its reset state: every vCPU off but the boot vCPU, no
- * system event pending. The VMM calls this when it reboots the VM in place.
+ * system event pending, platform-coordinated suspend mode, STAT counters at
+ * zero; MEM_PROTECT is kept (vpsci_mem_protect()). The VMM calls this when
+ * it reboots the VM in place.
  * Returns 0 or VPSCI_E_BUSY (a vCPU is mid-transition).
  */
 int vpsci_reset(struct vpsci_vm *vm);
@@ -295,7 +297,9 @@ int vpsci_call(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call
 	       struct vpsci_result *res);
 
 /*
- * The vCPU suspended by VPSCI_EXIT_SUSPEND woke up: it is ON again.
+ * The vCPU suspended by VPSCI_EXIT_SUSPEND woke up: it is ON again. With
+ * VPSCI_CFG_STAT the suspension is counted here (ops->now_us is read). Call
+ * it before the vCPU runs guest code again.
  * Returns 0, VPSCI_E_RANGE or VPSCI_E_STATE (it was not suspended).
  */
 int vpsci_vcpu_wake(struct vpsci_vm *vm, uint32_t vcpu);
@@ -347,7 +351,8 @@ bool vpsci_handles(const struct vpsci_vm *vm, uint32_t fid);
  * StateID = VPSCI_STATEID(), StateType = power-down when cpu is OFF,
  * PowerLevel = the highest level not RUN. What a VMM writes into the DT's
  * arm,psci-suspend-param. Returns 0 and stores it in *ps, or VPSCI_E_INVAL
- * when this VM's hierarchy does not offer that composite.
+ * when this VM's hierarchy does not offer that composite (always without a
+ * hierarchy, pd_levels = 0), or for a NULL argument.
  */
 int vpsci_power_state(const struct vpsci_vm *vm, unsigned int cpu, unsigned int cluster,
 		      unsigned int system, uint32_t *ps);

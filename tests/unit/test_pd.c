@@ -107,7 +107,8 @@ static void test_config_rules(void **state)
 		for (size_t i = 0; i < sizeof(flags_1_0) / sizeof(flags_1_0[0]); i++) {
 			tcfg_init(&t, v, 2);
 			tcfg_set_pd(&t, 2, RR, flags_1_0[i]);
-			expect_create(&t, &rec_ops, v < VPSCI_VERSION_1_0 ? VPSCI_E_INVAL : VPSCI_OK);
+			expect_create(&t, &rec_ops,
+				      v < VPSCI_VERSION_1_0 ? VPSCI_E_INVAL : VPSCI_OK);
 		}
 		tcfg_init(&t, v, 2);
 		t.cfg.flags = VPSCI_CFG_MEM_PROTECT;
@@ -249,8 +250,8 @@ static void test_composite_matrix(void **state)
 		}
 		/* reserved bits, one at a time, on a state that is otherwise valid */
 		for (uint32_t b = 0; b < 32; b++) {
-			uint32_t base = levels ? ps_of(vm, (t.cfg.pd_states[0] & VPSCI_PD_OFF) ? O : R,
-						       0, 0) : 0;
+			unsigned int cpu = (t.cfg.pd_states[0] & VPSCI_PD_OFF) ? O : R;
+			uint32_t base = levels ? ps_of(vm, cpu, 0, 0) : 0;
 			uint32_t ps = base | (1u << b);
 
 			if (!(1u << b & (ext ? 0xb0000000u : 0xfcfe0000u)))
@@ -545,7 +546,8 @@ static void test_node_hw_state(void **state)
 	assert_int_equal(node_hw(vm, 0, 0, 0), VPSCI_HW_ON);
 	assert_int_equal(node_hw(vm, 0, 1, 0), VPSCI_HW_OFF);
 	assert_int_equal(node_hw(vm, 0, 0x100, 1), VPSCI_HW_OFF);	/* vCPUs 16..19 all off */
-	assert_int_equal(node_hw(vm, 0, 0x100, 2), VPSCI_HW_ON);	/* the system holds vCPU 0 */
+	/* the system holds vCPU 0 */
+	assert_int_equal(node_hw(vm, 0, 0x100, 2), VPSCI_HW_ON);
 	assert_int_equal(node_hw(vm, 0, 0, 3), INV);
 	/* power_level is a 32-bit parameter, even for SMC64 */
 	assert_int_equal(node_hw(vm, 0, 0, 0x100000000ull), VPSCI_HW_ON);

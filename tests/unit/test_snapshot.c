@@ -12,10 +12,12 @@
 
 #include "helpers.h"
 
-#define SNAP_MAX	(64 * 1024)
+#define SNAP_MAX	(128 * 1024)
 #define HDR_SIZE	32
 #define CFG_SIZE	72
 #define VCPU_REC	40
+#define EXT_SIZE	16	/* format 2: extension block */
+#define VX_REC		24	/* format 2: per-vCPU extension record */
 
 /* Header and config offsets (docs/snapshot.md). */
 #define O_MAGIC		0
@@ -173,7 +175,7 @@ static void test_size_and_header(void **state)
 	struct tcfg t;
 	struct rec r;
 	struct vpsci_vm *vm = rich_vm(&t, &r);
-	size_t want = HDR_SIZE + CFG_SIZE + 2 * 16 + 16 + 5 * VCPU_REC;
+	size_t want = HDR_SIZE + CFG_SIZE + 2 * 16 + 16 + 5 * VCPU_REC + EXT_SIZE + 5 * VX_REC;
 	size_t len = 12345;
 
 	(void)state;
@@ -183,7 +185,7 @@ static void test_size_and_header(void **state)
 	assert_int_equal(vpsci_snapshot(vm, s.buf, want, NULL), VPSCI_OK);
 	take(vm, &s);
 	assert_memory_equal(s.buf, "VPSCISNP", 8);
-	assert_int_equal(s.buf[O_FMT] | s.buf[O_FMT + 1] << 8, 1);
+	assert_int_equal(s.buf[O_FMT] | s.buf[O_FMT + 1] << 8, 2);
 	assert_int_equal(s.buf[O_HDRSZ] | s.buf[O_HDRSZ + 1] << 8, 32);
 	assert_int_equal(get32(s.buf, O_TOTAL), want);
 	assert_int_equal(get32(s.buf, O_HFLAGS), 0);
@@ -223,13 +225,15 @@ static void test_size_and_header(void **state)
 	t.cfg.nr_reset2_vendor_types = 0;
 	t.cfg.nr_mem = 1;
 	vm = mkvm(&t, &r);
-	assert_int_equal(vpsci_snapshot_size(vm), HDR_SIZE + CFG_SIZE + 16 + VCPU_REC);
+	assert_int_equal(vpsci_snapshot_size(vm), HDR_SIZE + CFG_SIZE + 16 + VCPU_REC + EXT_SIZE +
+			 VX_REC);
 	vpsci_destroy(vm);
 	tcfg_init(&t, VPSCI_VERSION_1_0, VPSCI_MAX_VCPUS);
 	t.cfg.nr_reset2_vendor_types = 2;
 	vm = mkvm(&t, &r);
 	assert_int_equal(vpsci_snapshot_size(vm),
-			 HDR_SIZE + CFG_SIZE + 32 + 8 + VPSCI_MAX_VCPUS * VCPU_REC);
+			 HDR_SIZE + CFG_SIZE + 32 + 8 + VPSCI_MAX_VCPUS * (VCPU_REC + VX_REC) +
+			 EXT_SIZE);
 	take(vm, &s);
 	vpsci_destroy(vm);
 }
@@ -512,8 +516,13 @@ static void test_magic_version_header(void **state)
 		fix_crc(b);
 		expect_refused(b, s.len, VPSCI_E_SNAP_MAGIC, "magic");
 	}
+	/* format 1 is still read, but this body is too long for it */
+	memcpy(b, s.buf, s.len);
+	put16(b, O_FMT, 1);
+	fix_crc(b);
+	expect_refused(b, s.len, VPSCI_E_SNAP_CORRUPT, "format 1 with a format 2 body");
 	for (uint16_t fmt = 0; fmt < 8; fmt++) {
-		if (fmt == 1)
+		if (fmt == 1 || fmt == 2)
 			continue;
 		memcpy(b, s.buf, s.len);
 		put16(b, O_FMT, fmt);
