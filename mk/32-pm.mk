@@ -6,8 +6,8 @@
 # boot per host kernel (vmm/tests/pm-tests.sh).
 #
 #   make check-pm        host 6.12: options, DT, conformance guest with every
-#                        feature, MEM_PROTECT wipe, Linux cpuidle (OSI 12 s,
-#                        PC 6 s); about 2 minutes unloaded
+#                        feature, MEM_PROTECT wipe, Linux cpuidle (OSI, 12 s);
+#                        1.5 to 3 minutes depending on the machine's load
 #   make check-pm-full   both host kernels: the same, then Linux cpuidle in OSI
 #                        and PC modes for 180 s on both guest kernels (about
 #                        15 minutes per host kernel)
