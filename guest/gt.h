@@ -281,6 +281,7 @@ GT_NORETURN void gt_secondary_main(unsigned int cpu, const struct gt_entry_obs *
 void gt_run_bench(void);
 void gt_run_storm(void);	/* storm.c: psci.sel=storm */
 void gt_run_snapshot(void);	/* snapshot.c: psci.sel=snapshot */
+void gt_run_memprot(void);	/* tests/optional.c: psci.sel=memprot */
 extern uint64_t gt_null_call_fid;	/* psci.nullcall=, 0 if none */
 
 #define GT_DEN(s)	"DEN0022 " s

@@ -244,6 +244,8 @@ int fdt_build(struct vmm *vm, void *buf, size_t size, uint64_t initrd_start,
 			vpsci_strerror(r), ferr ? fdt_strerror(ferr) : "-");
 		return -1;
 	}
+	if (pm_fdt(vm, buf) < 0)
+		return -1;
 	r = fdt_pack(buf);
 	if (r < 0) {
 		vmm_log("fdt_pack: %s", fdt_strerror(r));

@@ -47,6 +47,9 @@ struct vmm_machine {
 	int gic_version;
 	unsigned int cpus;
 	uint64_t *mpidrs;
+	unsigned int pd_levels;		/* --power-domains */
+	unsigned int cpus_per_cluster;	/* --cpus-per-cluster */
+	uint32_t pm_features;		/* --pm-features, resolved (VPSCI_CFG_*) */
 	uint64_t mem_mib;
 	struct machine_file kernel;
 	struct machine_file initrd;	/* path NULL: none */
@@ -209,7 +212,11 @@ int machine_save(struct vmm *vm, const char *path, const char *reason)
 	sb_printf(&b, "mpidrs=");
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		sb_printf(&b, "%s0x%" PRIx64, i ? "," : "", vm->vcpus[i].mpidr);
-	sb_printf(&b, "\nmem-mib=%" PRIu64 "\n", vm->ram_size >> 20);
+	sb_printf(&b, "\npower-domains=%u\n", o->pm.pd_levels);
+	sb_printf(&b, "cpus-per-cluster=%u\n", o->pm.cpus_per_cluster);
+	sb_printf(&b, "pm-features=0x%" PRIx32 "\n",
+		  vpsci_flags(vm->psci) & ~(uint32_t)(VPSCI_CFG_SYSTEM_SUSPEND | VPSCI_CFG_0_1_IDS));
+	sb_printf(&b, "mem-mib=%" PRIu64 "\n", vm->ram_size >> 20);
 
 	p = abs_path(o->kernel);
 	if (!p || file_digest(p, &size, hex) < 0) {
@@ -319,7 +326,7 @@ static int bad(const char *path, const char *fmt, ...)
 /* The keys of format 1, each required exactly once (disks: disk<i>, disk<i>-size). */
 static const char *const machine_keys[] = {
 	"reason", "psci-version", "psci-mode", "conduit", "system-suspend", "machine-on-off",
-	"gic", "cpus", "mpidrs", "mem-mib", "kernel", "kernel-size", "kernel-sha256", "initrd",
+	"gic", "cpus", "mpidrs", "power-domains", "cpus-per-cluster", "pm-features", "mem-mib", "kernel", "kernel-size", "kernel-sha256", "initrd",
 	"initrd-size", "initrd-sha256", "append", "disks", "engine-snapshot",
 };
 #define NR_KEYS (sizeof(machine_keys) / sizeof(machine_keys[0]))
@@ -450,6 +457,22 @@ static const char *set_key(struct vmm_machine *m, const char *k, const char *v)
 		if (strcmp(v, "2") != 0 && strcmp(v, "3") != 0)
 			return "gic is not 2 or 3";
 		m->gic_version = v[0] - '0';
+	} else if (strcmp(k, "power-domains") == 0) {
+		if (!parse_u64_str(v, &u) || u > VPSCI_MAX_PD_LEVELS)
+			return "power-domains is not 0 to 3";
+		m->pd_levels = (unsigned int)u;
+	} else if (strcmp(k, "cpus-per-cluster") == 0) {
+		if (!parse_u64_str(v, &u) || u > 16)
+			return "cpus-per-cluster is not 0 to 16";
+		m->cpus_per_cluster = (unsigned int)u;
+	} else if (strcmp(k, "pm-features") == 0) {
+		char *end;
+
+		errno = 0;
+		u = strtoull(v, &end, 16);
+		if (errno || *end || !*v || u > UINT32_MAX)
+			return "pm-features is not a hexadecimal flag set";
+		m->pm_features = (uint32_t)u;
 	} else if (strcmp(k, "cpus") == 0) {
 		if (!parse_u64_str(v, &u) || u == 0 || u > MACHINE_MAX_VCPUS)
 			return "cpus is not a vCPU count";
@@ -711,6 +734,14 @@ int machine_load(const char *path, struct vmm_opts *o)
 	if ((o->given & VMM_GIVEN_CONDUIT) && o->conduit != m->conduit)
 		return contradicts(path, "--conduit", o->conduit == VPSCI_CONDUIT_SMC ? "smc" : "hvc",
 				   m->conduit == VPSCI_CONDUIT_SMC ? "smc" : "hvc");
+	if (o->pm.pd_levels || o->pm.cpus_per_cluster || o->pm.features || o->pm.features_all) {
+		if (o->pm.pd_levels != m->pd_levels ||
+		    o->pm.cpus_per_cluster != m->cpus_per_cluster ||
+		    (!o->pm.features_all && o->pm.features != m->pm_features) ||
+		    o->pm.features_all)
+			return contradicts(path, "--power-domains/--cpus-per-cluster/--pm-features",
+					   "", "the recorded power domains and PSCI features");
+	}
 	if ((o->given & VMM_GIVEN_SYSTEM_SUSPEND) && o->system_suspend != m->system_suspend)
 		return contradicts(path, o->system_suspend ? "--system-suspend" :
 				   "--no-system-suspend", "", m->system_suspend ?
@@ -788,6 +819,11 @@ int machine_load(const char *path, struct vmm_opts *o)
 	o->conduit = m->conduit;
 	o->system_suspend = m->system_suspend;
 	o->machine_on_off = o->machine_on_off || m->machine_on_off;
+	/* The engine comes from its snapshot; these shape the vCPUs and the DT. */
+	o->pm.pd_levels = m->pd_levels;
+	o->pm.cpus_per_cluster = m->cpus_per_cluster;
+	o->pm.features = m->pm_features;
+	o->pm.features_all = false;
 	o->nr_disks = 0;
 	for (unsigned int i = 0; i < m->nr_disks; i++)
 		if (disk_add(o, m->disks[i].path) < 0)

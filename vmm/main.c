@@ -44,9 +44,19 @@ static const char usage_text[] =
 	"                           default with PSCI 1.0 or later (kernel mode: where KVM\n"
 	"                           has KVM_CAP_ARM_SYSTEM_SUSPEND)\n"
 	"      --system-suspend     offer it (the default; an error where it cannot be)\n"
+	"      --power-domains=LVL  power-domain hierarchy up to cpu | cluster | system, with\n"
+	"                           idle states in the DT (user mode; default: none)\n"
+	"      --cpus-per-cluster=N MPIDR Aff1 = vCPU / N, Aff0 = vCPU % N (1..16; default:\n"
+	"                           KVM's, 16 per Aff1)\n"
+	"      --pm-features=LIST   offer optional PSCI functions: all, or a comma list of\n"
+	"                           osi, ext-stateid, stat, freeze, default-suspend,\n"
+	"                           node-hw-state, mem-protect (user mode; mem-protect also\n"
+	"                           hybrid; default: none)\n"
 	"      --no-reboot          exit with status 5 on SYSTEM_RESET instead of rebooting\n"
 	"      --max-reboots N      after N reboots in place, exit with status 5\n"
 	"      --events FILE        write one JSON object per line per PSCI call/system event\n"
+	"      --dump-dtb FILE      write the guest's device tree (DTB) to FILE and exit 0\n"
+	"                           without running the guest\n"
 	"      --disk FILE          a guest disk: FILE (size a multiple of 2 MiB) as a DT\n"
 	"                           pmem-region, /dev/pmemN in Linux; up to 4, in order\n"
 	"      --machine FILE       when the guest hibernates (SYSTEM_OFF2), write the\n"
@@ -252,6 +262,10 @@ static const struct option long_opts[] = {
 	{ "restore", required_argument, NULL, OPT_RESTORE },
 	{ "snapshot-abi", required_argument, NULL, OPT_SNAPSHOT_ABI },
 	{ "snapshot-continue", no_argument, NULL, OPT_SNAPSHOT_CONTINUE },
+	{ "power-domains", required_argument, NULL, PM_OPT_POWER_DOMAINS },
+	{ "cpus-per-cluster", required_argument, NULL, PM_OPT_CPUS_PER_CLUSTER },
+	{ "pm-features", required_argument, NULL, PM_OPT_PM_FEATURES },
+	{ "dump-dtb", required_argument, NULL, PM_OPT_DUMP_DTB },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -262,7 +276,7 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 {
 	const char *knob;
 	uint64_t v;
-	int c;
+	int c, r;
 
 	/* QEMU's single-dash spellings. */
 	for (int i = 1; i < argc; i++) {
@@ -382,6 +396,14 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 		case OPT_RESUME:
 			resume_path = optarg;
 			break;
+		case PM_OPT_POWER_DOMAINS:
+		case PM_OPT_CPUS_PER_CLUSTER:
+		case PM_OPT_PM_FEATURES:
+		case PM_OPT_DUMP_DTB:
+			r = pm_parse_opt(&o->pm, c, optarg);
+			if (r >= 0)
+				return r;
+			break;
 		case 'v':
 			o->verbose++;
 			break;
@@ -424,7 +446,7 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 				   "yet (the disk file is not part of the snapshot)");
 	if (o->system_suspend_set && o->psci_version && o->psci_version < VPSCI_VERSION_1_0)
 		return usage_error("--system-suspend needs PSCI 1.0 or later");
-	return -1;
+	return pm_check_opts(o);
 }
 
 /* ---- host signals ------------------------------------------------------ */
@@ -571,6 +593,7 @@ int main(int argc, char **argv)
 		.system_suspend = true,
 	};
 	unsigned int max_vcpus, boot;
+	bool mem_protect = false;
 	int kvm_fd, r;
 
 	events_open(NULL);	/* start the clock */
@@ -636,7 +659,19 @@ int main(int argc, char **argv)
 			 ".%" PRIu32 "\",\"cpus\":%u,\"gic\":%d", boot,
 			 psci_mode_name(vm->mode), VPSCI_VERSION_MAJOR(vm->psci_version),
 			 VPSCI_VERSION_MINOR(vm->psci_version), vm->nr_vcpus, vm->gic_version);
+		if (o.pm.dump_dtb) {
+			r = pm_dump_dtb(vm);
+			vm_destroy(vm);
+			free(vm);
+			return finish(r);
+		}
 		events_note("BOOT", extra);
+		r = pm_after_create(vm, mem_protect);
+		if (r) {
+			vm_destroy(vm);
+			free(vm);
+			return finish(r);
+		}
 		vmm_debug("boot %u: %u vCPUs, %" PRIu64 " MiB, vGICv%d, PSCI mode %s", boot,
 			  vm->nr_vcpus, o.mem_mib, vm->gic_version, psci_mode_name(vm->mode));
 		set_current(vm);
@@ -657,10 +692,11 @@ int main(int argc, char **argv)
 		}
 		set_current(NULL);
 		r = hibernate_record(vm, out);
+		mem_protect = out == VMM_OUT_RESET && pm_before_reboot(vm);
 		vm_destroy(vm);
+		free(vm);
 		if (r)
 			return finish(r);
-		free(vm);
 		vmm_debug("boot %u ended: %s", boot, outcome_name(out));
 
 		switch (out) {

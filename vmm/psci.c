@@ -131,6 +131,7 @@ static const struct vpsci_ops vmm_psci_ops = {
 	.cpu_on = op_cpu_on,
 	.cpu_stop = op_cpu_stop,
 	.system_event = op_system_event,
+	.now_us = pm_now_us,
 };
 
 /* ---- set-up ----------------------------------------------------------- */
@@ -344,6 +345,11 @@ int psci_setup(struct vmm *vm)
 		if (r == 0)
 			r = vpsci_reset(vm->psci);
 	} else {
+		r = pm_config(vm, &cfg);
+		if (r) {
+			free(mpidrs);
+			return r;
+		}
 		r = vpsci_create(&cfg, &vmm_psci_ops, vm, &vm->psci);
 	}
 	free(mpidrs);
@@ -435,6 +441,7 @@ static int cpu_suspend(struct vcpu *v, const struct vpsci_result *res)
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_SUSPENDED };
 
 	v->susp = *res;
+	pm_suspend_begin(v);
 	if (ioctl(v->fd, KVM_SET_MP_STATE, &mp) == 0) {
 		v->suspended = true;
 		return 0;
@@ -455,8 +462,10 @@ static int cpu_wake(struct vcpu *v)
 		return -1;
 	}
 	vpsci_vcpu_wake(v->vm->psci, v->idx);
+	pm_wake_event(v);
+	/* A power-down state resumes at its entry from a clean state (pm_resume_at). */
 	if (v->susp.powerdown)
-		return vcpu_enter_at(v, &v->susp.entry);
+		return pm_resume_at(v, &v->susp.entry);
 	return write_result(v, v->susp.x);
 }
 

@@ -90,7 +90,8 @@ int vcpu_create(struct vmm *vm, struct vcpu *v)
 		vmm_log("vcpu%" PRIu32 ": mmap kvm_run: %s", v->idx, strerror(errno));
 		return -1;
 	}
-	if (psci_vcpu_init_features(vm, v->idx, &features) < 0 || vcpu_init(v, features) < 0)
+	if (psci_vcpu_init_features(vm, v->idx, &features) < 0 || vcpu_init(v, features) < 0 ||
+	    pm_vcpu_mpidr(v) < 0)
 		return -1;
 	if (vcpu_get_reg(v, VMM_REG_MPIDR_EL1, &v->mpidr) < 0)
 		return -1;
@@ -113,7 +114,8 @@ int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e)
 		vmm_log("vcpu%" PRIu32 ": AArch32 entry points are not supported", v->idx);
 		return -1;
 	}
-	if (psci_vcpu_init_features(v->vm, 0, &features) < 0 || vcpu_init(v, features) < 0)
+	if (psci_vcpu_init_features(v->vm, 0, &features) < 0 || vcpu_init(v, features) < 0 ||
+	    pm_vcpu_mpidr(v) < 0)
 		return -1;
 	if (vcpu_set_reg(v, VMM_REG_PC, e->pc) < 0 || vcpu_set_reg(v, VMM_REG_X(0),
 								   e->context_id) < 0 ||

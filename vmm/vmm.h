@@ -17,6 +17,8 @@
 
 #include <vpsci/vpsci.h>
 
+#include "pm.h"
+
 /* Exit statuses of vpsci-run (documented in --help and docs/vpsci-run.md). */
 enum vmm_status {
 	VMM_EXIT_OFF		= 0,	/* the guest powered off (SYSTEM_OFF) */
@@ -111,6 +113,7 @@ struct vmm_opts {
 	const char *restore_path;	/* --restore FILE: continue a snapshotted VM */
 	uint32_t snapshot_abi;		/* --snapshot-abi (tests): 0 = this build's */
 	bool snapshot_continue;		/* --snapshot-continue: run on after writing */
+	struct pm_opts pm;		/* power domains, optional functions (pm.c) */
 };
 
 /* Why a VM run ended. */
@@ -153,6 +156,7 @@ struct vcpu {
 	/* Owned by the vCPU's own thread: a CPU_SUSPEND in progress. */
 	bool suspended;
 	struct vpsci_result susp;
+	uint64_t susp_t0_us;		/* when it was accepted (pm.c) */
 };
 
 struct vmm {
