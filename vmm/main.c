@@ -422,7 +422,7 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 		return usage_error("--resume and --restore: give one (a hibernated machine, or a "
 				   "snapshotted VM)");
 	if (resume_path) {
-		int r = machine_load(resume_path, o);
+		r = machine_load(resume_path, o);
 
 		if (r)
 			return r;
