@@ -5,7 +5,7 @@
 # host kernel. See docs/suspend.md.
 #
 #   make check-suspend        user mode 1 and 4 vCPUs x 3 wake sources, --no-system-suspend
-#                             (6.12 host; 2m50 at load 5, 4m on a loaded machine)
+#                             (6.12 host; 2m50 at load ~5, 5m05 at load ~11)
 #   make check-suspend-full   plus SMC, hybrid and kernel mode with 4 vCPUs, the conformance
 #                             guest's SYSTEM_SUSPEND tests in each mode and the 7.x guest,
 #                             on both host kernels (26 min at load 11)
