@@ -494,6 +494,19 @@ static void *signal_thread(void *arg)
 	return NULL;
 }
 
+static void signals_block_early(void)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
+}
+
 static int signals_setup(void)
 {
 	static sigset_t set;
@@ -596,6 +609,12 @@ int main(int argc, char **argv)
 	bool mem_protect = false;
 	int kvm_fd, r;
 
+	/*
+	 * Host signals are blocked before anything else, so one sent while
+	 * vpsci-run starts (a SIGUSR1 wake-up, a SIGINT) waits for the signal
+	 * thread instead of killing the process with the default action.
+	 */
+	signals_block_early();
 	events_open(NULL);	/* start the clock */
 	r = parse_args(argc, argv, &o);
 	if (r >= 0)
