@@ -615,6 +615,7 @@ int main(int argc, char **argv)
 	 * thread instead of killing the process with the default action.
 	 */
 	signals_block_early();
+	crash_setup();
 	events_open(NULL);	/* start the clock */
 	r = parse_args(argc, argv, &o);
 	if (r >= 0)

@@ -171,6 +171,7 @@ static void *vcpu_thread(void *arg)
 	sigset_t kick;
 	bool park = false, done = false;
 
+	crash_set_vcpu((int)v->idx);
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);

@@ -197,6 +197,10 @@ void vmm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vmm_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int vmm_verbose;
 
+/* crash.c */
+void crash_setup(void);
+void crash_set_vcpu(int idx);
+
 /* vm.c */
 int vm_create(struct vmm *vm, const struct vmm_opts *opts, int kvm_fd);
 enum vmm_outcome vm_run(struct vmm *vm);
