@@ -49,6 +49,8 @@ static struct {
 	bool armed;		/* a match is ahead, at host second match_at */
 	int64_t match_at;
 	bool irq_level;
+	struct vmm_rtc_state restore;	/* rtc_set_restore(): applied at the next attach */
+	bool have_restore;
 } rtc = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cond = PTHREAD_COND_INITIALIZER,
@@ -226,7 +228,11 @@ int rtc_init(void)
 	return 0;
 }
 
-/* Connect to a freshly built VM: registers at reset values, the time kept. */
+/*
+ * Connect to a freshly built VM: registers at reset values, the time kept;
+ * or, after rtc_set_restore(), the snapshot's registers, its alarm re-armed
+ * and its interrupt line driven again.
+ */
 void rtc_attach(struct vmm *vm)
 {
 	pthread_mutex_lock(&rtc.lock);
@@ -235,6 +241,48 @@ void rtc_attach(struct vmm *vm)
 	rtc.cr = 1;
 	rtc.armed = false;
 	rtc.irq_level = false;
+	if (rtc.have_restore) {
+		const struct vmm_rtc_state *r = &rtc.restore;
+
+		rtc.have_restore = false;
+		rtc.offset = r->offset;
+		rtc.mr = r->mr;
+		rtc.lr = r->lr;
+		rtc.cr = r->cr;
+		rtc.imsc = r->imsc;
+		rtc.ris = r->ris & RTC_INT;
+		if (r->armed)
+			rearm();
+		update_irq();
+	}
+	pthread_mutex_unlock(&rtc.lock);
+}
+
+/*
+ * The PL031 for a whole-VM snapshot (docs/vm-snapshot.md). The counter is
+ * kept as its offset from the host's wall clock, so a restored guest's RTC
+ * tells real time, as a battery-backed RTC does across a power cut; an armed
+ * alarm stays armed for the same counter value.
+ */
+void rtc_save(struct vmm_rtc_state *s)
+{
+	pthread_mutex_lock(&rtc.lock);
+	memset(s, 0, sizeof(*s));
+	s->offset = rtc.offset;
+	s->mr = rtc.mr;
+	s->lr = rtc.lr;
+	s->cr = rtc.cr;
+	s->imsc = rtc.imsc;
+	s->ris = rtc.ris;
+	s->armed = rtc.armed;
+	pthread_mutex_unlock(&rtc.lock);
+}
+
+void rtc_set_restore(const struct vmm_rtc_state *s)
+{
+	pthread_mutex_lock(&rtc.lock);
+	rtc.restore = *s;
+	rtc.have_restore = true;
 	pthread_mutex_unlock(&rtc.lock);
 }
 

@@ -411,6 +411,7 @@ int snapshot_write(struct vmm *vm, const char *path)
 	struct snap_hdr h = { .magic = SNAP_MAGIC };
 	struct writer w = { .path = path };
 	struct vmm_uart_state us;
+	struct vmm_rtc_state rs;
 	struct snap_buf gic = { 0 };
 	uint8_t *engine = NULL;
 	size_t elen = 0;
@@ -466,6 +467,8 @@ int snapshot_write(struct vmm *vm, const char *path)
 	w_section(&w, SEC_GIC, 0, gic.p, gic.len);
 	uart_save(&us);
 	w_section(&w, SEC_UART, 0, &us, sizeof(us));
+	rtc_save(&rs);
+	w_section(&w, SEC_RTC, 0, &rs, sizeof(rs));
 	pages = write_ram(&w, vm);
 	w_section(&w, SEC_END, 0, NULL, 0);
 	free(engine);
@@ -517,6 +520,7 @@ static struct {
 	const struct snap_gic_reg *gic;
 	size_t nr_gic;
 	const struct vmm_uart_state *uart;
+	const struct vmm_rtc_state *rtc;
 	const struct snap_ram *ram;
 	const uint64_t *bitmap;
 	const uint8_t *pages;
@@ -673,6 +677,12 @@ static int check_sections(const char *path)
 	    ((const struct vmm_uart_state *)(const void *)p)->count > VMM_UART_FIFO)
 		return corrupt(path, "UART section");
 	snap.uart = (const void *)p;
+	if ((r = next_section(path, &off, SEC_RTC, 0, &p, &len)))
+		return r;
+	if (len != sizeof(struct vmm_rtc_state) ||
+	    ((const struct vmm_rtc_state *)(const void *)p)->armed > 1)
+		return corrupt(path, "RTC section");
+	snap.rtc = (const void *)p;
 	if ((r = next_section(path, &off, SEC_RAM, 0, &p, &len)) || (r = check_ram(path, p, len)))
 		return r;
 	if ((r = next_section(path, &off, SEC_END, 0, &p, &len)))
@@ -955,6 +965,7 @@ int snapshot_restore(struct vmm *vm)
 	if (gic_state_restore(vm, snap.gic, snap.nr_gic) < 0)
 		return VMM_EXIT_HOST;
 	uart_set_restore(snap.uart);
+	rtc_set_restore(snap.rtc);
 	snprintf(extra, sizeof(extra), ",\"bytes\":%zu,\"ram_pages\":%" PRIu64 ",\"load_ms\":%.1f"
 		 ",\"restore_ms\":%.1f", snap.size, ram->nr_present, snap.t_load * 1e3,
 		 (now_s() - t0) * 1e3);
@@ -974,9 +985,12 @@ int snapshot_restore(struct vmm *vm)
 void snapshot_continue(struct vmm *vm)
 {
 	struct vmm_uart_state us;
+	struct vmm_rtc_state rs;
 
 	uart_save(&us);
 	uart_set_restore(&us);
+	rtc_save(&rs);
+	rtc_set_restore(&rs);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 

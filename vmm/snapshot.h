@@ -20,7 +20,7 @@
  * order). A build that changes any of it bumps this; files of another ABI
  * are refused as written by an incompatible build.
  */
-#define SNAP_ABI		1
+#define SNAP_ABI		2	/* 2: the PL031 RTC section */
 #define SNAP_PAGE_SIZE		4096u
 
 /* File header: 64 bytes at offset 0. */
@@ -54,6 +54,7 @@ enum snap_sec_type {
 	SEC_UART = 5,
 	SEC_RAM = 6,
 	SEC_END = 7,		/* len 0: the last section */
+	SEC_RTC = 8,		/* struct vmm_rtc_state, after SEC_UART (ABI 2) */
 };
 
 struct snap_config {

@@ -280,6 +280,14 @@ void rtc_detach(void);
 bool rtc_mmio(uint64_t addr, uint8_t *data, uint32_t len, bool is_write);
 bool rtc_irq_level(void);
 int rtc_fdt_add(void *fdt, uint32_t clk_phandle);
+/* rtc.c: the PL031's state, for snapshots (docs/vm-snapshot.md) */
+struct vmm_rtc_state {
+	int64_t offset;			/* counter = host wall-clock seconds + offset */
+	uint32_t mr, lr, cr, imsc, ris;
+	uint32_t armed;			/* 1: an alarm is ahead (at counter == mr) */
+};
+void rtc_save(struct vmm_rtc_state *s);
+void rtc_set_restore(const struct vmm_rtc_state *s);
 
 /* uart.c: the PL011's state, for snapshots (docs/vm-snapshot.md) */
 #define VMM_UART_FIFO	32
