@@ -26,6 +26,7 @@
 #include "snapshot.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the format is little-endian");
+_Static_assert(sizeof(struct vmm_rtc_state) == 32, "RTC section layout");
 
 /* ---- CRC-32/ISO-HDLC (zlib's), eight bytes per step -------------------- */
 
