@@ -125,9 +125,8 @@ void vmm_debug(const char *fmt, ...)
 	fprintf(stderr, "vpsci-run: [%9.6f] %s\r\n", events_now(), buf);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
+/* A usage or configuration error: the message, a hint, VMM_EXIT_USAGE. */
+int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -47,27 +46,13 @@ static const char *const level_names[] = { "none", "cpu", "cluster", "system" };
 /* Aff0 holds at most 16 CPUs: GICv3 SGIs name their targets in a 16-bit list. */
 #define MAX_CPUS_PER_CLUSTER	16u
 
-static int pm_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int pm_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("vpsci-run: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'vpsci-run --help'.\n", stderr);
-	return VMM_EXIT_USAGE;
-}
-
 /* --pm-features=LIST: comma-separated names, "all" or "none". */
 static int parse_features(struct pm_opts *pm, const char *arg)
 {
 	char buf[256], *tok, *save = NULL;
 
 	if (strlen(arg) >= sizeof(buf))
-		return pm_usage("--pm-features: list too long");
+		return usage_error("--pm-features: list too long");
 	memcpy(buf, arg, strlen(arg) + 1);
 	pm->features = 0;
 	pm->features_all = false;
@@ -84,7 +69,7 @@ static int parse_features(struct pm_opts *pm, const char *arg)
 			if (strcmp(tok, pm_features[i].name) == 0)
 				break;
 		if (i == NR_PM_FEATURES)
-			return pm_usage("--pm-features: unknown feature '%s' (expected all, none "
+			return usage_error("--pm-features: unknown feature '%s' (expected all, none "
 					"or a list of osi, ext-stateid, stat, freeze, "
 					"default-suspend, node-hw-state, mem-protect)", tok);
 		pm->features |= pm_features[i].flag;
@@ -105,13 +90,13 @@ int pm_parse_opt(struct pm_opts *pm, int opt, const char *arg)
 				pm->pd_levels = l;
 				return -1;
 			}
-		return pm_usage("--power-domains '%s': expected cpu, cluster or system "
+		return usage_error("--power-domains '%s': expected cpu, cluster or system "
 				"(or none)", arg);
 	case PM_OPT_CPUS_PER_CLUSTER:
 		errno = 0;
 		v = strtoul(arg, &end, 10);
 		if (errno || !*arg || *end || v < 1 || v > MAX_CPUS_PER_CLUSTER)
-			return pm_usage("--cpus-per-cluster '%s': expected 1 to %u", arg,
+			return usage_error("--cpus-per-cluster '%s': expected 1 to %u", arg,
 					MAX_CPUS_PER_CLUSTER);
 		pm->cpus_per_cluster = (unsigned int)v;
 		return -1;
@@ -121,7 +106,7 @@ int pm_parse_opt(struct pm_opts *pm, int opt, const char *arg)
 		pm->dump_dtb = arg;
 		return -1;
 	default:
-		return pm_usage("internal error: option %d", opt);
+		return usage_error("internal error: option %d", opt);
 	}
 }
 
@@ -160,15 +145,15 @@ static int check_mode(const struct pm_opts *pm, enum vmm_psci_mode mode, uint32_
 	if (mode == VMM_PSCI_USER)
 		return -1;
 	if (pm->pd_levels)
-		return pm_usage("--power-domains needs --psci=user: in %s mode%s KVM answers "
+		return usage_error("--power-domains needs --psci=user: in %s mode%s KVM answers "
 				"CPU_SUSPEND and knows no power domains",
 				psci_mode_name(mode), how);
 	if (mode == VMM_PSCI_KERNEL && features)
-		return pm_usage("--pm-features needs --psci=user (or hybrid for mem-protect): "
+		return usage_error("--pm-features needs --psci=user (or hybrid for mem-protect): "
 				"in kernel mode%s KVM answers PSCI", how);
 	for (size_t i = 0; i < NR_PM_FEATURES; i++)
 		if ((features & pm_features[i].flag) && pm_features[i].flag != VPSCI_CFG_MEM_PROTECT)
-			return pm_usage("--pm-features=%s needs --psci=user: in hybrid mode%s KVM "
+			return usage_error("--pm-features=%s needs --psci=user: in hybrid mode%s KVM "
 					"answers the CPU calls, so only mem-protect can be offered",
 					pm_features[i].name, how);
 	return -1;
@@ -188,15 +173,15 @@ int pm_check_opts(const struct vmm_opts *o)
 
 	for (size_t i = 0; i < NR_PM_FEATURES; i++)
 		if ((f & pm_features[i].flag) && version < pm_features[i].min_version)
-			return pm_usage("--pm-features=%s needs PSCI %s or later", pm_features[i].name,
+			return usage_error("--pm-features=%s needs PSCI %s or later", pm_features[i].name,
 					pm_features[i].min_version == VPSCI_VERSION_1_1 ? "1.1" : "1.0");
 	if ((f & VPSCI_CFG_OSI) && pm->pd_levels < 2)
-		return pm_usage("--pm-features=osi needs --power-domains=cluster or system "
+		return usage_error("--pm-features=osi needs --power-domains=cluster or system "
 				"(OS-initiated mode coordinates a cluster)");
 	if ((f & VPSCI_CFG_STAT) && pm->pd_levels < 1)
-		return pm_usage("--pm-features=stat needs --power-domains (the states it counts)");
+		return usage_error("--pm-features=stat needs --power-domains (the states it counts)");
 	if (pm->cpus_per_cluster && (o->cpus - 1) / pm->cpus_per_cluster > 255)
-		return pm_usage("--cpus-per-cluster %u: %u vCPUs need more than 256 clusters (Aff1)",
+		return usage_error("--cpus-per-cluster %u: %u vCPUs need more than 256 clusters (Aff1)",
 				pm->cpus_per_cluster, o->cpus);
 	if (o->mode_set) {
 		r = check_mode(pm, o->mode, f, false);

@@ -195,6 +195,7 @@ struct vmm {
 /* main.c */
 void vmm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vmm_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int vmm_verbose;
 
 /* crash.c */
