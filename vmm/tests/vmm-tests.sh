@@ -8,7 +8,8 @@
 #
 # quick: a representative subset (make check); full: every PSCI mode with 1,
 # 2 and 4 vCPUs plus reboot, hotplug and input in each mode (make
-# check-full); demo: one guest lifecycle shown to a newcomer (make demo).
+# check-full); demo: one guest lifecycle shown to a newcomer (make demo):
+# CPU_ON/CPU_OFF, SYSTEM_OFF, suspend to RAM and hibernate/resume.
 # Each test prints PASS/FAIL/SKIP with its aim; boot-to-init times are printed
 # as "bench vmm-boot-to-init-host<H>-guest<G>-<mode>-<N>cpu <s> s", measured
 # from outside: vpsci-run start to the guest's /init script's first line.
@@ -392,6 +393,7 @@ demo() {
 	echo "==== firmware answered in userspace by libvpsci. The guest boots (its console"
 	echo "==== follows), brings CPU 1 up with CPU_ON, takes it down and up 3 times"
 	echo "==== (CPU_OFF / CPU_ON), then powers off (SYSTEM_OFF) and vpsci-run exits."
+	echo "==== Then suspend to RAM and hibernate/resume (acts 2 and 3)."
 	echo "\$ vpsci-run -k $K -i $I -c 2 -m $MEM --events /tmp/demo.ev \\"
 	echo "      -p 'console=ttyAMA0 loglevel=6 vpsci.script=hotplug vpsci.cycles=3'"
 	vpsci-run -k "$K" -i "$I" -c 2 -m "$MEM" --events /tmp/demo.ev \
@@ -405,6 +407,54 @@ demo() {
 	grep '"fn":"CPU_ON"' /tmp/demo.ev | head -1 | sed 's/^/    /'
 	echo "    ..."
 	tail -3 /tmp/demo.ev | sed 's/^/    /'
+	[ "$st" = 0 ] || return 1
+	demo_suspend && demo_hibernate
+}
+
+# Act 2 of the demo: suspend to RAM (DEN0022 5.19 SYSTEM_SUSPEND), woken by
+# the guest's own PL031 alarm, twice.
+demo_suspend() {
+	echo
+	echo "==== Suspend to RAM: the guest runs 'echo mem > /sys/power/state' twice; Linux"
+	echo "==== takes CPU 1 offline (CPU_OFF) and calls SYSTEM_SUSPEND; its RTC alarm"
+	echo "==== (an emulated PL031) wakes it 4 s later and it resumes at its entry point."
+	echo "\$ vpsci-run -k $K -i $I -c 2 -m $MEM --events /tmp/demo-s.ev \\"
+	echo "      -p 'console=ttyAMA0 quiet vpsci.script=suspend-cycles vpsci.wakes=rtc,rtc'"
+	vpsci-run -k "$K" -i "$I" -c 2 -m "$MEM" --events /tmp/demo-s.ev \
+		-p "console=ttyAMA0 quiet vpsci.script=suspend-cycles vpsci.wakes=rtc,rtc" </dev/null
+	st=$?
+	echo "==== vpsci-run exited with status $st; the suspend and wake events:"
+	grep -E '"event":"SYSTEM_(SUSPEND|WAKE)"' /tmp/demo-s.ev | sed 's/^/    /'
+	[ "$st" = 0 ] && [ "$(grep -c '"event":"SYSTEM_WAKE"' /tmp/demo-s.ev)" = 2 ]
+}
+
+# Act 3: hibernation (PSCI 1.3 SYSTEM_OFF2) to a --disk, and --resume of the
+# very same machine from the description vpsci-run wrote.
+demo_hibernate() {
+	k7=/testbed/kernels/vmlinuz-7
+	disk=/tmp/demo-disk.img
+	m=/tmp/demo.machine
+	echo
+	echo "==== Hibernation: a Linux 7.x guest swaps to its disk (a pmem-region backed by a"
+	echo "==== file), runs 'echo disk > /sys/power/state' and calls SYSTEM_OFF2; vpsci-run"
+	echo "==== exits with status 4 and writes the machine description; --resume brings"
+	echo "==== the same machine back and the guest continues where it was."
+	rm -f "$disk" "$m"
+	truncate -s 128M "$disk"
+	echo "\$ vpsci-run -k $k7 -i $I -c 2 -m 512 --disk $disk --machine $m \\"
+	echo "      -p 'console=ttyAMA0 quiet resume=/dev/pmem0 vpsci.script=hibernate vpsci.cycles=1'"
+	vpsci-run -k "$k7" -i "$I" -c 2 -m 512 --disk "$disk" --machine "$m" \
+		-p "console=ttyAMA0 quiet resume=/dev/pmem0 vpsci.script=hibernate vpsci.cycles=1" \
+		</dev/null
+	st=$?
+	echo "==== vpsci-run exited with status $st (4 = the guest hibernated); the description:"
+	grep -E '^(reason|psci-version|cpus|mpidrs|mem-mib|disks|kernel-sha256)=' "$m" |
+		sed 's/^/    /'
+	[ "$st" = 4 ] || return 1
+	echo "\$ vpsci-run --resume $m"
+	vpsci-run --resume "$m" </dev/null
+	st=$?
+	echo "==== vpsci-run exited with status $st (0: resumed, markers checked, powered off)"
 	[ "$st" = 0 ]
 }
 
