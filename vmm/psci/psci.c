@@ -553,7 +553,7 @@ static int system_suspend(struct vcpu *v, const struct vpsci_system_event *ev,
 	struct vmm *vm = v->vm;
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_SUSPENDED };
 	const char *reason = NULL;
-	double t0 = events_now();
+	double t0 = vmm_now();
 	char extra[96];
 	int r;
 
@@ -579,10 +579,10 @@ static int system_suspend(struct vcpu *v, const struct vpsci_system_event *ev,
 	if (vm->mode != VMM_PSCI_KERNEL)
 		vpsci_system_wake(vm->psci);
 	snprintf(extra, sizeof(extra), ",\"reason\":\"%s\",\"suspended_s\":%.6f",
-		 reason ? reason : "?", events_now() - t0);
+		 reason ? reason : "?", vmm_now() - t0);
 	events_system("SYSTEM_WAKE", v->idx, handled, extra);
 	vmm_debug("vcpu%" PRIu32 ": SYSTEM_SUSPEND: woken (%s) after %.3f s", v->idx,
-		  reason ? reason : "?", events_now() - t0);
+		  reason ? reason : "?", vmm_now() - t0);
 	if (vcpu_enter_at(v, &ev->entry) < 0)
 		return -1;
 	return 1;
