@@ -169,7 +169,7 @@ vm_args() {
 
 # cmdline GUEST STEPS
 cmdline() {
-	c="console=ttyAMA0 quiet systemd.show_status=1 root=LABEL=vpsci-root"
+	c="console=ttyAMA0 quiet systemd.show_status=0 root=LABEL=vpsci-root"
 	c="$c resume=LABEL=vpsci-swap vpsci.test=$2"
 	[ "$1" = 6.12 ] && c="$c arm64.nolva"
 	echo "$c"
