@@ -86,6 +86,16 @@ waker() {
 	done
 }
 
+# progress: refresh $OUT/$name.log; echo the driver's new lines as they come.
+progress() {
+	cp "$OUT/$name.log.tmp" "$OUT/$name.log"
+	n=$(grep -c '^vpsci-test: ' "$OUT/$name.log")
+	[ "$n" -gt "$shown" ] || return 0
+	grep '^vpsci-test: ' "$OUT/$name.log" | sed -n "$((shown + 1)),\$p" |
+		awk -v t="$(now)" -v n="$name" '{ printf "     | %s %7.1f %s\n", n, t, substr($0, 1, 200) }'
+	shown=$n
+}
+
 # run NAME ARGS...: one vpsci-run, console in $OUT/NAME.log (CRs dropped),
 # events in $OUT/NAME.ev, status in $st; its stdin is a FIFO the waker types into.
 run() {
@@ -101,12 +111,13 @@ run() {
 	timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$OUT/$name.ev" "$@" \
 		<"$OUT/$name.fifo" 2>&1 | tr -d '\r' >"$OUT/$name.log.tmp" &
 	vpid=$!
+	shown=0
 	while kill -0 $vpid 2>/dev/null; do
-		sleep 1
-		cp "$OUT/$name.log.tmp" "$OUT/$name.log"
+		sleep 2
+		progress
 	done
 	wait $vpid
-	cp "$OUT/$name.log.tmp" "$OUT/$name.log"
+	progress
 	st=$(sed -n 's/.*"event":"EXIT","status":\([0-9]*\).*/\1/p' "$OUT/$name.ev" | tail -1)
 	st=${st:-none}
 	kill $wpid 2>/dev/null
@@ -170,7 +181,7 @@ vm_args() {
 # cmdline GUEST STEPS
 cmdline() {
 	c="console=ttyAMA0 quiet systemd.show_status=0 root=LABEL=vpsci-root"
-	c="$c resume=LABEL=vpsci-swap vpsci.test=$2"
+	c="$c resume=LABEL=vpsci-swap nowatchdog vpsci.test=$2"
 	[ "$1" = 6.12 ] && c="$c arm64.nolva"
 	echo "$c"
 }
