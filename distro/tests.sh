@@ -69,13 +69,25 @@ count() {
 }
 
 # waker LOG EV FIFO: for each "waiting for console input" line in LOG, wait for
-# the next SYSTEM_SUSPEND in EV, then type a key into the guest's console.
+# the next SYSTEM_SUSPEND in EV, then type a key into the guest's console. A
+# guest suspended for over $RESCUE_S s by anything else (an RTC alarm that
+# never came) is woken the same way, so the run goes on (and its check fails).
 waker() {
 	woken=0
+	stuck=0
 	while sleep 1; do
 		[ -e "$1" ] || return 0
-		[ "$(count "$1" 'waiting for console input')" -gt "$woken" ] || continue
 		s=$(count "$2" '"event":"SYSTEM_SUSPEND"')
+		if [ "$s" -gt "$(count "$2" '"event":"SYSTEM_WAKE"')" ]; then
+			stuck=$((stuck + 1))
+		else
+			stuck=0
+		fi
+		if [ "$stuck" -gt "${RESCUE_S:-300}" ]; then
+			printf '\r' >"$3"
+			stuck=0
+		fi
+		[ "$(count "$1" 'waiting for console input')" -gt "$woken" ] || continue
 		while [ "$(count "$2" '"event":"SYSTEM_SUSPEND"')" -le "$s" ]; do
 			sleep 1
 			[ -e "$1" ] || return 0
