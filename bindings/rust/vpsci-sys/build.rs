@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: BSD-2-Clause
+//! Build script of vpsci-sys: provide libvpsci to the linker.
+//!
+//! By default the engine is compiled from the C sources of the tree this
+//! crate sits in (`lib/*.c` except the libfdt helpers, `include/`), with the
+//! system C compiler (`$CC`, else `cc`) and archived as a static library in
+//! `OUT_DIR`. Why: a clean clone builds and tests without installing
+//! anything, the library linked is always the one whose header the ABI test
+//! checks the declarations against, and a static engine adds no run-time
+//! dependency to a VMM binary. The engine needs no libc beyond memset and
+//! C11 atomics, so nothing else is linked.
+//!
+//! `VPSCI_SYS_USE_PKG_CONFIG=1` links the installed library instead
+//! (`pkg-config --libs vpsci`), which is what a distribution package of the
+//! crate would do. `VPSCI_SRC_DIR` points at another source tree.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn run(cmd: &mut Command) {
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("vpsci-sys: cannot run {:?}: {}", cmd, e));
+    if !status.success() {
+        panic!("vpsci-sys: {:?} failed: {}", cmd, status);
+    }
+}
+
+fn link_system() {
+    let out = Command::new("pkg-config")
+        .args(["--libs", "vpsci"])
+        .output()
+        .expect("vpsci-sys: cannot run pkg-config");
+    if !out.status.success() {
+        panic!("vpsci-sys: pkg-config --libs vpsci failed (is libvpsci-dev installed?)");
+    }
+    for flag in String::from_utf8_lossy(&out.stdout).split_whitespace() {
+        if let Some(dir) = flag.strip_prefix("-L") {
+            println!("cargo:rustc-link-search=native={}", dir);
+        } else if let Some(lib) = flag.strip_prefix("-l") {
+            println!("cargo:rustc-link-lib={}", lib);
+        }
+    }
+}
+
+/// The engine's C sources: every lib/*.c but the libfdt helpers.
+fn engine_sources(lib: &Path) -> Vec<PathBuf> {
+    let mut srcs: Vec<PathBuf> = fs::read_dir(lib)
+        .unwrap_or_else(|e| panic!("vpsci-sys: {}: {}", lib.display(), e))
+        .map(|e| e.expect("vpsci-sys: readdir").path())
+        .filter(|p| p.extension().map_or(false, |x| x == "c"))
+        .filter(|p| p.file_name().map_or(false, |n| n != "vpsci_fdt.c"))
+        .collect();
+    srcs.sort();
+    srcs
+}
+
+fn build_from_source(src: &Path, out: &Path) {
+    let cc = env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let lib = src.join("lib");
+    let include = src.join("include");
+    let mut objs = Vec::new();
+
+    println!("cargo:rerun-if-changed={}", lib.display());
+    println!("cargo:rerun-if-changed={}", include.join("vpsci").display());
+    for c in engine_sources(&lib) {
+        println!("cargo:rerun-if-changed={}", c.display());
+        let obj = out.join(c.file_stem().unwrap()).with_extension("o");
+        run(Command::new(&cc)
+            .args(["-std=c11", "-D_DEFAULT_SOURCE", "-O2", "-g", "-fPIC"])
+            .args(["-fvisibility=hidden", "-Wall", "-Wextra", "-Werror"])
+            .arg("-I")
+            .arg(&include)
+            .arg("-c")
+            .arg(&c)
+            .arg("-o")
+            .arg(&obj));
+        objs.push(obj);
+    }
+    let archive = out.join("libvpsci.a");
+    let _ = fs::remove_file(&archive);
+    run(Command::new(env::var("AR").unwrap_or_else(|_| "ar".to_string()))
+        .arg("rcs")
+        .arg(&archive)
+        .args(&objs));
+    println!("cargo:rustc-link-search=native={}", out.display());
+    println!("cargo:rustc-link-lib=static=vpsci");
+    // Tells dependants (DEP_VPSCI_INCLUDE) where the matching headers are.
+    println!("cargo:include={}", include.display());
+}
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=VPSCI_SYS_USE_PKG_CONFIG");
+    println!("cargo:rerun-if-env-changed=VPSCI_SRC_DIR");
+    println!("cargo:rerun-if-env-changed=CC");
+    if env::var("VPSCI_SYS_USE_PKG_CONFIG").map_or(false, |v| v == "1") {
+        link_system();
+        return;
+    }
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let src = env::var("VPSCI_SRC_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| manifest.join("../../.."));
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+    build_from_source(&src, &out);
+}
