@@ -256,6 +256,7 @@ static void test_system_suspend(void **state)
 		struct rec r;
 		struct vpsci_vm *vm = mixed_vm(&t, &r, v, VPSCI_CFG_SYSTEM_SUSPEND);
 		struct vpsci_call c = {
+			.size = sizeof(c),
 			.x = { fid, w64 ? ENTRY_HI : ENTRY_OK, w64 ? CTX_ID : 0x5555u, 0 },
 			.conduit = VPSCI_CONDUIT_HVC, .big_endian = true,
 		};
