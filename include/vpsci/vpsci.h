@@ -305,10 +305,10 @@ enum vpsci_exit {
 	 */
 	VPSCI_EXIT_SUSPEND,
 	/*
-	 * A system event was reported through ops->system_event. x0 holds
-	 * INTERNAL_FAILURE in case the host resumes the caller anyway; for
-	 * SYSTEM_SUSPEND the host resumes the caller at the event's entry after
-	 * vpsci_system_wake().
+	 * A system event was reported through ops->system_event, and is in
+	 * result.event. x0 holds INTERNAL_FAILURE in case the host resumes the
+	 * caller anyway; for SYSTEM_SUSPEND the host resumes the caller at the
+	 * event's entry after vpsci_system_wake().
 	 */
 	VPSCI_EXIT_SYSTEM_EVENT,
 };
@@ -322,6 +322,12 @@ struct vpsci_result {
 	uint32_t power_state;	/* as passed, after narrowing */
 	bool powerdown;		/* the state loses context (StateType = 1) */
 	struct vpsci_entry entry;	/* valid when powerdown */
+	/*
+	 * VPSCI_EXIT_SYSTEM_EVENT only: the event, as ops->system_event saw it
+	 * (added after the first layout: check VPSCI_HAS_FIELD(struct
+	 * vpsci_result, res, event) when the library may be older).
+	 */
+	struct vpsci_system_event event;
 };
 
 /*
