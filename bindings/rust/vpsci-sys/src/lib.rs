@@ -8,6 +8,12 @@
 //! `unsafe`; the contracts are the header's. The safe API is the `vpsci`
 //! crate.
 //!
+//! The ABI rule (include/vpsci/vpsci.h, "ABI rule"): `vpsci_config`,
+//! `vpsci_ops`, `vpsci_call` and `vpsci_result` start with `size`, which
+//! the caller sets to `size_of::<T>()` of these declarations; they only
+//! grow at the end. `vpsci_mem_region`, `vpsci_entry` and
+//! `vpsci_system_event` are frozen.
+//!
 //! C enums are declared as their GCC/Clang representation (`c_uint` when
 //! every enumerator is non-negative, `c_int` otherwise) plus one constant per
 //! enumerator, so that a value the Rust side does not know can never be
@@ -93,6 +99,7 @@ pub const fn vpsci_stateid_local(stateid: u32, level: u32) -> u32 {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct vpsci_config {
+    pub size: u32,
     pub version: u32,
     pub conduit: vpsci_conduit,
     pub nr_vcpus: u32,
@@ -146,6 +153,7 @@ pub type vpsci_now_us_fn = unsafe extern "C" fn(opaque: *mut c_void) -> u64;
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct vpsci_ops {
+    pub size: u32,
     pub cpu_on: Option<vpsci_cpu_on_fn>,
     pub cpu_stop: Option<vpsci_cpu_stop_fn>,
     pub system_event: Option<vpsci_system_event_fn>,
@@ -165,6 +173,7 @@ pub struct vpsci_vm {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct vpsci_call {
+    pub size: u32,
     pub x: [u64; 4],
     pub conduit: vpsci_conduit,
     pub aarch32: bool,
@@ -180,11 +189,30 @@ pub const VPSCI_EXIT_SYSTEM_EVENT: vpsci_exit = 3;
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct vpsci_result {
+    pub size: u32,
     pub x: [u64; 4],
     pub exit: vpsci_exit,
     pub power_state: u32,
     pub powerdown: bool,
     pub entry: vpsci_entry,
+    pub event: vpsci_system_event,
+}
+
+/// `VPSCI_HAS_FIELD(type, p, field)`: whether the sized struct `*p` of type
+/// `$t` holds `$field`, i.e. its `size` covers it (for a result, after
+/// `vpsci_call()` has set the size it wrote).
+#[macro_export]
+macro_rules! vpsci_has_field {
+    ($t:ty, $p:expr, $field:ident) => {{
+        let u = ::std::mem::MaybeUninit::<$t>::uninit();
+        let base = u.as_ptr();
+        // SAFETY: addr_of! on a field of uninitialised memory reads nothing.
+        let f = unsafe { ::std::ptr::addr_of!((*base).$field) };
+        fn size_of_pointee<T>(_: *const T) -> usize {
+            ::std::mem::size_of::<T>()
+        }
+        ($p).size as usize >= (f as usize - base as usize) + size_of_pointee(f)
+    }};
 }
 
 /* ---- Introspection ------------------------------------------------------ */

@@ -165,14 +165,14 @@ macro_rules! functions {
 fn structs(ck: &mut Checks) {
     layout!(ck, vpsci_mem_region { base, size });
     layout!(ck, vpsci_config {
-        version, conduit, nr_vcpus, mpidrs, boot_vcpu, mem, nr_mem, reset2_vendor_types,
+        size, version, conduit, nr_vcpus, mpidrs, boot_vcpu, mem, nr_mem, reset2_vendor_types,
         nr_reset2_vendor_types, flags, pd_levels, pd_states
     });
     layout!(ck, vpsci_entry { pc, context_id, aarch32, thumb, big_endian });
     layout!(ck, vpsci_system_event { type_, caller, reset_type, cookie, entry });
-    layout!(ck, vpsci_ops { cpu_on, cpu_stop, system_event, now_us });
-    layout!(ck, vpsci_call { x, conduit, aarch32, big_endian });
-    layout!(ck, vpsci_result { x, exit, power_state, powerdown, entry });
+    layout!(ck, vpsci_ops { size, cpu_on, cpu_stop, system_event, now_us });
+    layout!(ck, vpsci_call { size, x, conduit, aarch32, big_endian });
+    layout!(ck, vpsci_result { size, x, exit, power_state, powerdown, entry, event });
 }
 
 fn functions(ck: &mut Checks) {
@@ -247,8 +247,15 @@ fn psci_constants(ck: &mut Checks) {
     ck.value("VPSCI_VERSION_MAJOR(0x10003)", vpsci_version_major(0x10003) as i128);
     ck.value("VPSCI_VERSION_MINOR(0x10003)", vpsci_version_minor(0x10003) as i128);
     ck.value("VPSCI_STATEID_LOCAL(0x212, 1)", vpsci_stateid_local(0x212, 1) as i128);
+    for size in [60u32, 100, 200] {
+        let r = vpsci_result { size, ..Default::default() };
+        ck.value(
+            &format!("VPSCI_HAS_FIELD(struct vpsci_result, (&(struct vpsci_result){{ .size = {} }}), event)", size),
+            vpsci_has_field!(vpsci_result, r, event) as i128,
+        );
+    }
     for m in [
-        "VPSCI_FN32", "VPSCI_FN64", "VPSCI_VERSION", "VPSCI_MPIDR_AFFINITY", "VPSCI_STATEID",
+        "VPSCI_HAS_FIELD", "VPSCI_FN32", "VPSCI_FN64", "VPSCI_VERSION", "VPSCI_MPIDR_AFFINITY", "VPSCI_STATEID",
         "VPSCI_VERSION_MAJOR", "VPSCI_VERSION_MINOR", "VPSCI_STATEID_LOCAL",
     ] {
         ck.names.insert(m.to_string());

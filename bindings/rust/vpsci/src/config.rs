@@ -142,6 +142,7 @@ impl Config {
     /// The C view; it borrows the vectors, which the engine copies.
     pub(crate) fn raw(&self, mem: &[sys::vpsci_mem_region]) -> sys::vpsci_config {
         sys::vpsci_config {
+            size: std::mem::size_of::<sys::vpsci_config>() as u32,
             version: self.version.0,
             conduit: self.conduit.raw(),
             nr_vcpus: self.nr_vcpus,

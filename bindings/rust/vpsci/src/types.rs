@@ -96,6 +96,7 @@ impl Call {
 
     pub(crate) fn raw(&self) -> sys::vpsci_call {
         sys::vpsci_call {
+            size: std::mem::size_of::<sys::vpsci_call>() as u32,
             x: self.x,
             conduit: self.conduit.raw(),
             aarch32: self.aarch32,
@@ -116,9 +117,10 @@ pub enum Exit {
     /// `Vm::vcpu_wake`, then resume it with x0..x3 (standby), or start it at
     /// `entry` when the state is a power-down one (`entry` is `Some`).
     Suspend { power_state: u32, entry: Option<Entry> },
-    /// A system event was reported through `Ops::system_event`; x0 holds
-    /// INTERNAL_FAILURE in case the host resumes the caller anyway.
-    SystemEvent,
+    /// A system event was reported through `Ops::system_event` (the same
+    /// event is here); x0 holds INTERNAL_FAILURE in case the host resumes
+    /// the caller anyway.
+    SystemEvent(SystemEvent),
     /// An exit this crate does not know (a newer library).
     Unknown(u32),
 }
@@ -131,6 +133,14 @@ pub struct CallResult {
 }
 
 impl CallResult {
+    /// An empty C result of this ABI's size, for `vpsci_call()` to fill.
+    pub(crate) fn raw_out() -> sys::vpsci_result {
+        sys::vpsci_result {
+            size: std::mem::size_of::<sys::vpsci_result>() as u32,
+            ..Default::default()
+        }
+    }
+
     /// x0 as a PSCI return code (signed 32-bit, DEN0028 2.6).
     pub fn ret(&self) -> i32 {
         self.x[0] as u32 as i32
@@ -146,7 +156,15 @@ impl From<&sys::vpsci_result> for CallResult {
                 power_state: r.power_state,
                 entry: if r.powerdown { Some(Entry::from(&r.entry)) } else { None },
             },
-            sys::VPSCI_EXIT_SYSTEM_EVENT => Exit::SystemEvent,
+            // A library of this ABI always writes the event; one that did
+            // not would leave it zero, which cannot be told from SYSTEM_OFF.
+            sys::VPSCI_EXIT_SYSTEM_EVENT if sys::vpsci_has_field!(sys::vpsci_result, r, event) => {
+                Exit::SystemEvent(SystemEvent::from(&r.event))
+            }
+            sys::VPSCI_EXIT_SYSTEM_EVENT => Exit::SystemEvent(SystemEvent {
+                caller: u32::MAX,
+                kind: EventKind::Unknown(u32::MAX),
+            }),
             other => Exit::Unknown(other),
         };
         CallResult { x: r.x, exit }

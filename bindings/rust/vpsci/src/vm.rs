@@ -100,13 +100,14 @@ unsafe extern "C" fn hook_now_us<O: Ops>(opaque: *mut c_void) -> u64 {
     or_abort(|| ops.now_us())
 }
 
-fn ops_table<O: Ops>() -> Box<sys::vpsci_ops> {
-    Box::new(sys::vpsci_ops {
+fn ops_table<O: Ops>() -> sys::vpsci_ops {
+    sys::vpsci_ops {
+        size: std::mem::size_of::<sys::vpsci_ops>() as u32,
         cpu_on: Some(hook_cpu_on::<O>),
         cpu_stop: Some(hook_cpu_stop::<O>),
         system_event: Some(hook_system_event::<O>),
         now_us: if O::HAS_CLOCK { Some(hook_now_us::<O>) } else { None },
-    })
+    }
 }
 
 /// Bit 63 of `Gate::active`: a control function holds the VM.
@@ -174,9 +175,8 @@ impl Gate {
 pub struct Vm<O: Ops> {
     raw: *mut sys::vpsci_vm,
     gate: Gate,
-    // The engine keeps pointers to both boxes: they live as long as it does
-    // and never move (the Vm may).
-    _table: Box<sys::vpsci_ops>,
+    // The engine keeps a pointer to it (opaque): it lives as long as the
+    // engine and never moves (the Vm may). The ops table is copied.
     ops: Box<O>,
 }
 
@@ -207,10 +207,10 @@ impl<O: Ops> Vm<O> {
         let ops = Box::new(ops);
         let table = ops_table::<O>();
         let mut raw = std::ptr::null_mut();
-        check(make(&*table, &*ops as *const O as *mut c_void, &mut raw))?;
+        check(make(&table, &*ops as *const O as *mut c_void, &mut raw))?;
         // SAFETY: raw is a live engine.
         let nr = unsafe { sys::vpsci_nr_vcpus(raw) };
-        Ok(Vm { raw, gate: Gate::new(nr), _table: table, ops })
+        Ok(Vm { raw, gate: Gate::new(nr), ops })
     }
 
     /// Create an engine in its reset state (boot vCPU on, others off).
@@ -245,7 +245,7 @@ impl<O: Ops> Vm<O> {
     pub fn call(&self, vcpu: u32, call: &Call) -> Result<CallResult, Error> {
         let _pass = self.gate.call(vcpu)?;
         let c = call.raw();
-        let mut res = sys::vpsci_result::default();
+        let mut res = CallResult::raw_out();
         // SAFETY: the Gate guarantees the engine's calling contract.
         check(unsafe { sys::vpsci_call(self.raw, vcpu, &c, &mut res) })?;
         Ok(CallResult::from(&res))
