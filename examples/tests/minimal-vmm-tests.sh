@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Runs INSIDE the testbed (make check-example): the conformance guest under
+# examples/minimal-vmm.c with 4 vCPUs.
+#   all   every test passes or SKIPs (no "not ok", no bail-out, the guest's
+#         own summary says 0 failed) and the run ends in SYSTEM_OFF (status 0)
+#   off2  SYSTEM_OFF2 reaches the VMM as hibernation (status 4)
+#   reset SYSTEM_RESET reaches it as a reset (status 5)
+# Ends with "N passed, N failed"; exit status 0 only if none failed.
+set -u
+img=/testbed/guest/psci-guest.Image
+out=/tmp/minimal-vmm
+mkdir -p "$out"
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "PASS $*"; }
+ko() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# run SEL: the guest with psci.sel=SEL; sets $st and $log.
+run() {
+	log=$out/$1.log
+	timeout 600 minimal-vmm -c 4 -m 256 -a "psci.sel=$1" "$img" </dev/null >"$log" 2>&1
+	st=$?
+}
+
+if [ ! -f "$img" ]; then
+	ko "no conformance guest at $img (make guest)"
+else
+	run all
+	sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n 1)
+	bad=$(grep -c -E '^not ok |^Bail out!' "$log")
+	skips=$(grep -c '# SKIP' "$log")
+	grep -E '^not ok |^Bail out!' -A1 "$log"
+	echo "all: status $st, guest summary '${sum:-none}', $skips SKIP lines"
+	case "$sum" in
+	*" passed, 0 failed, "*) [ "$st" = 0 ] && [ "$bad" = 0 ] &&
+		ok "all: the suite passes with 4 vCPUs ($sum) and ends in SYSTEM_OFF" ||
+		ko "all: status $st, $bad failures or bail-outs" ;;
+	*) tail -n 20 "$log"; ko "all: no clean summary (status $st)" ;;
+	esac
+
+	run off2
+	[ "$st" = 4 ] && ok "off2: SYSTEM_OFF2 is hibernation (status 4)" ||
+		{ tail -n 5 "$log"; ko "off2: status $st, expected 4"; }
+	run reset
+	[ "$st" = 5 ] && ok "reset: SYSTEM_RESET is a reset (status 5)" ||
+		{ tail -n 5 "$log"; ko "reset: status $st, expected 5"; }
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
