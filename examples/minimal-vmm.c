@@ -10,7 +10,7 @@
  *
  * Boots an arm64 Image (Linux boot protocol) with CPUS vCPUs (default 4),
  * MIB MiB of RAM (default 256), an in-kernel vGICv3, the architected timer
- * and a write-only PL011 console. PSCI 1.3 over HVC, no options.
+ * and a write-only PL011 console. PSCI 1.3 over HVC with SYSTEM_SUSPEND.
  * Exit status: 0 SYSTEM_OFF, 4 SYSTEM_OFF2 (hibernated), 5 SYSTEM_RESET or
  * RESET2 (no reboot in place here), 3 the guest crashed the VM, 1 a host
  * error, 2 usage.
@@ -76,8 +76,8 @@ struct vcpu {
 	struct vpsci_entry entry;
 	bool stopped;			/* the thread left its loop */
 	atomic_bool stop;		/* ops->cpu_stop or the end of the VM */
-	bool suspended;			/* in KVM's suspended state after CPU_SUSPEND */
-	struct vpsci_result susp;	/* that CPU_SUSPEND's result */
+	enum { AWAKE, CPU_SUSPENDED, SYSTEM_SUSPENDED } sleep;	/* in KVM's suspended state */
+	struct vpsci_result susp;	/* the CPU_SUSPEND or SYSTEM_SUSPEND result */
 };
 
 static struct {
@@ -257,22 +257,36 @@ static int write_x(struct vcpu *v, const uint64_t x[4])
 	return 0;
 }
 
-/* Step 6, CPU_SUSPEND: sleep in KVM until an interrupt (a WAKEUP exit). */
-static int suspend(struct vcpu *v, const struct vpsci_result *res)
+/*
+ * Step 6, CPU_SUSPEND and SYSTEM_SUSPEND: sleep in KVM's suspended state (a
+ * WFI) until an interrupt is pending for this vCPU: KVM_RUN then exits with
+ * a WAKEUP system event.
+ */
+static int suspend(struct vcpu *v, const struct vpsci_result *res, bool system)
 {
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_SUSPENDED };
 
 	v->susp = *res;
-	v->suspended = true;
+	v->sleep = system ? SYSTEM_SUSPENDED : CPU_SUSPENDED;
 	return ioctl(v->fd, KVM_SET_MP_STATE, &mp);
 }
 
+/*
+ * The wake-up: tell the engine first, then resume the caller. CPU_SUSPEND:
+ * a power-down state restarts at its entry, standby returns x0..x3 from the
+ * call. SYSTEM_SUSPEND: the caller restarts at the event's entry, like CPU_ON.
+ */
 static int wake(struct vcpu *v)
 {
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	bool system = v->sleep == SYSTEM_SUSPENDED;
 
-	v->suspended = false;
-	if (ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0 || vpsci_vcpu_wake(vm.psci, v->idx) < 0)
+	v->sleep = AWAKE;
+	if (ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0)
+		return -1;
+	if (system)
+		return vpsci_system_wake(vm.psci) < 0 ? -1 : enter_at(v, &v->susp.event.entry);
+	if (vpsci_vcpu_wake(vm.psci, v->idx) < 0)
 		return -1;
 	return v->susp.powerdown ? resume_at(v, &v->susp.entry) : write_x(v, v->susp.x);
 }
@@ -299,7 +313,7 @@ static int event_status(const struct vpsci_system_event *ev)
 	case VPSCI_EVENT_RESET:
 	case VPSCI_EVENT_RESET2:
 		return 5;
-	case VPSCI_EVENT_SUSPEND:	/* not offered: no VPSCI_CFG_SYSTEM_SUSPEND */
+	case VPSCI_EVENT_SUSPEND:	/* handled in hypercall() */
 		break;
 	}
 	return EXIT_CRASH;
@@ -333,8 +347,10 @@ static int hypercall(struct vcpu *v)
 	case VPSCI_EXIT_OFF:
 		return park(v) < 0 ? 1 : 0;
 	case VPSCI_EXIT_SUSPEND:
-		return suspend(v, &res);
-	case VPSCI_EXIT_SYSTEM_EVENT:	/* every other vCPU is stopped already */
+		return suspend(v, &res, false);
+	case VPSCI_EXIT_SYSTEM_EVENT:	/* every other vCPU is stopped or off already */
+		if (res.event.type == VPSCI_EVENT_SUSPEND)
+			return suspend(v, &res, true);
 		finish(event_status(&res.event));
 		return 1;
 	}
@@ -370,7 +386,7 @@ static int handle_exit(struct vcpu *v)
 		}
 		return r != 0;
 	case KVM_EXIT_SYSTEM_EVENT:
-		if (run->system_event.type == KVM_SYSTEM_EVENT_WAKEUP && v->suspended &&
+		if (run->system_event.type == KVM_SYSTEM_EVENT_WAKEUP && v->sleep != AWAKE &&
 		    wake(v) == 0)
 			return 0;
 		break;	/* no other event: KVM never sees a PSCI call here */
@@ -540,7 +556,7 @@ static void create_machine(void)
 	struct vpsci_mem_region ram = { RAM_BASE, vm.ram_size };
 	struct vpsci_config cfg = { .size = sizeof(cfg), .version = VPSCI_VERSION_1_3,
 				    .conduit = VPSCI_CONDUIT_HVC, .nr_vcpus = vm.nr, .mem = &ram,
-				    .nr_mem = 1 };
+				    .nr_mem = 1, .flags = VPSCI_CFG_SYSTEM_SUSPEND };
 	uint64_t mpidrs[MAX_VCPUS], addr;
 	uint32_t nr_irqs = 128;
 	long run_size;

@@ -19,10 +19,17 @@ ok() { pass=$((pass + 1)); echo "PASS $*"; }
 ko() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 # run SEL: the guest with psci.sel=SEL; sets $st and $log.
+# The console's CRLF line ends are dropped; prints the run's length.
 run() {
 	log=$out/$1.log
-	timeout 600 minimal-vmm -c 4 -m 256 -a "psci.sel=$1" "$img" </dev/null >"$log" 2>&1
-	st=$?
+	read -r t0 _ </proc/uptime
+	{
+		timeout 600 minimal-vmm -c 4 -m 256 -a "psci.sel=$1" "$img" </dev/null 2>&1
+		echo "minimal-vmm-status=$?"
+	} | tr -d '\r' >"$log"
+	st=$(sed -n 's/^minimal-vmm-status=//p' "$log")
+	read -r t1 _ </proc/uptime
+	echo "$1: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 }
 
 if [ ! -f "$img" ]; then
@@ -31,9 +38,9 @@ else
 	run all
 	sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n 1)
 	bad=$(grep -c -E '^not ok |^Bail out!' "$log")
-	skips=$(grep -c '# SKIP' "$log")
 	grep -E '^not ok |^Bail out!' -A1 "$log"
-	echo "all: status $st, guest summary '${sum:-none}', $skips SKIP lines"
+	echo "all: status $st, guest summary '${sum:-none}'; SKIP reasons:"
+	sed -n 's/.*# SKIP /  /p' "$log" | sort | uniq -c
 	case "$sum" in
 	*" passed, 0 failed, "*) [ "$st" = 0 ] && [ "$bad" = 0 ] &&
 		ok "all: the suite passes with 4 vCPUs ($sum) and ends in SYSTEM_OFF" ||
