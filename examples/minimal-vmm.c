@@ -1,27 +1,19 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * minimal-vmm: the smallest KVM/arm64 VMM whose PSCI is libvpsci's, in the
- * "user" mode of docs/embedding.md: KVM's SMCCC filter forwards the whole
- * PSCI range to userspace, and every call is answered by the engine.
- * Written from docs/embedding.md and include/vpsci/ only; the step numbers
- * in the comments are the guide's.
- *
- *   minimal-vmm [-c CPUS] [-m MIB] [-a BOOTARGS] IMAGE
- *
- * Boots an arm64 Image (Linux boot protocol) with CPUS vCPUs (default 4),
- * MIB MiB of RAM (default 256), an in-kernel vGICv3, the architected timer
- * and a write-only PL011 console. PSCI 1.3 over HVC with SYSTEM_SUSPEND.
+ * minimal-vmm [-c CPUS] [-m MIB] [-a BOOTARGS] IMAGE: the smallest KVM/arm64
+ * VMM whose PSCI is libvpsci's, in the "user" mode of docs/embedding.md (the
+ * SMCCC filter forwards the whole PSCI range; the engine answers every call),
+ * written from that guide and include/vpsci/ only; "step N" is the guide's.
+ * Boots an arm64 Image with CPUS vCPUs (4), MIB MiB of RAM (256), a vGICv3,
+ * the architected timer and a write-only PL011; PSCI 1.3, HVC, SYSTEM_SUSPEND.
  * Exit status: 0 SYSTEM_OFF, 4 SYSTEM_OFF2 (hibernated), 5 SYSTEM_RESET or
- * RESET2 (no reboot in place here), 3 the guest crashed the VM, 1 a host
- * error, 2 usage.
+ * RESET2 (no reboot in place), 3 the guest crashed the VM, 1 host error, 2 usage.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,9 +47,7 @@
 #define REG_SP_EL1	REG_X(34)
 #define REG_MPIDR	ARM64_SYS_REG(3, 0, 0, 0, 5)
 #define REG_SCTLR	ARM64_SYS_REG(3, 0, 1, 0, 0)
-#define SCTLR_M		(1ull << 0)
-#define SCTLR_C		(1ull << 2)
-#define SCTLR_I		(1ull << 12)
+#define SCTLR_MCI	((1ull << 0) | (1ull << 2) | (1ull << 12))	/* MMU, caches */
 #define SCTLR_EE	(1ull << 25)
 #define PSTATE_AARCH32	0x10ull
 
@@ -110,18 +100,15 @@ static void finish(int status)
 	pthread_mutex_unlock(&vm.lock);
 }
 
+/* One register per ioctl: arm64 KVM has no bulk register access. */
 static int get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
 {
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
-
-	return ioctl(v->fd, KVM_GET_ONE_REG, &r);
+	return ioctl(v->fd, KVM_GET_ONE_REG, &(struct kvm_one_reg){ id, (uintptr_t)val });
 }
 
 static int set_reg(struct vcpu *v, uint64_t id, uint64_t val)
 {
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&val };
-
-	return ioctl(v->fd, KVM_SET_ONE_REG, &r);
+	return ioctl(v->fd, KVM_SET_ONE_REG, &(struct kvm_one_reg){ id, (uintptr_t)&val });
 }
 
 /* ---- step 4: the ops, each run on the calling vCPU's thread ----------- */
@@ -152,18 +139,12 @@ static void stop_vcpu(struct vcpu *v)
 	/* Before the signal: a thread on its way into KVM_RUN cannot miss both. */
 	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_lock(&v->lock);
-	pthread_cond_broadcast(&v->cond);
-	while (!v->stopped) {
-		struct timespec ts;
-
+	pthread_cond_broadcast(&v->cond);	/* a parked thread */
+	while (!v->stopped) {	/* a running one: kick until it says so */
 		pthread_kill(v->thread, SIGUSR2);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 10000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&v->cond, &v->lock, &ts);
+		pthread_mutex_unlock(&v->lock);
+		usleep(1000);
+		pthread_mutex_lock(&v->lock);
 	}
 	pthread_mutex_unlock(&v->lock);
 }
@@ -178,7 +159,8 @@ static void op_cpu_stop(void *opaque, uint32_t idx)
 static void op_system_event(void *opaque, const struct vpsci_system_event *ev)
 {
 	(void)opaque;
-	fprintf(stderr, "minimal-vmm: system event %u from vcpu%u\n", ev->type, ev->caller);
+	fprintf(stderr, "minimal-vmm: system event %u from vcpu%u\n", (unsigned int)ev->type,
+		ev->caller);
 }
 
 static const struct vpsci_ops ops = {
@@ -224,7 +206,7 @@ static int resume_at(struct vcpu *v, const struct vpsci_entry *e)
 	    set_reg(v, REG_PSTATE, VPSCI_ENTRY_PSTATE_AARCH64) < 0 ||
 	    get_reg(v, REG_SCTLR, &sctlr) < 0)
 		return -1;
-	sctlr &= ~(SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_EE);
+	sctlr &= ~(SCTLR_MCI | SCTLR_EE);
 	return set_reg(v, REG_SCTLR, sctlr | (e->big_endian ? SCTLR_EE : 0));
 }
 
@@ -271,11 +253,7 @@ static int suspend(struct vcpu *v, const struct vpsci_result *res, bool system)
 	return ioctl(v->fd, KVM_SET_MP_STATE, &mp);
 }
 
-/*
- * The wake-up: tell the engine first, then resume the caller. CPU_SUSPEND:
- * a power-down state restarts at its entry, standby returns x0..x3 from the
- * call. SYSTEM_SUSPEND: the caller restarts at the event's entry, like CPU_ON.
- */
+/* Wake-up: the engine first; then power-down/SYSTEM_SUSPEND restart at the entry. */
 static int wake(struct vcpu *v)
 {
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
@@ -293,46 +271,25 @@ static int wake(struct vcpu *v)
 
 /* ---- step 5: one forwarded call -------------------------------------- */
 
-/* Only these calls depend on the caller's endianness (SCTLR_EL1.EE). */
-static bool needs_endianness(uint32_t fid)
-{
-	uint32_t fn = fid & 0x1fu;
-
-	return (fid & ~(VPSCI_SMCCC_SMC64 | 0x1fu)) == VPSCI_FN32(0) &&
-	       (fn == VPSCI_FN_CPU_ON || fn == VPSCI_FN_CPU_SUSPEND ||
-		fn == VPSCI_FN_SYSTEM_SUSPEND);
-}
-
-static int event_status(const struct vpsci_system_event *ev)
-{
-	switch (ev->type) {
-	case VPSCI_EVENT_OFF:
-		return 0;
-	case VPSCI_EVENT_HIBERNATE_OFF:
-		return 4;
-	case VPSCI_EVENT_RESET:
-	case VPSCI_EVENT_RESET2:
-		return 5;
-	case VPSCI_EVENT_SUSPEND:	/* handled in hypercall() */
-		break;
-	}
-	return EXIT_CRASH;
-}
+/* Exit status per system event (SUSPEND is handled in hypercall()). */
+static const int event_status[] = {
+	[VPSCI_EVENT_OFF] = 0, [VPSCI_EVENT_HIBERNATE_OFF] = 4, [VPSCI_EVENT_RESET] = 5,
+	[VPSCI_EVENT_RESET2] = 5, [VPSCI_EVENT_SUSPEND] = EXIT_CRASH,
+};
 
 /* KVM_EXIT_HYPERCALL. Returns 0 go on, 1 the VM is over, -1 host error. */
 static int hypercall(struct vcpu *v)
 {
 	struct vpsci_call call = { .size = sizeof(call) };
 	struct vpsci_result res = { .size = sizeof(res) };
-	uint64_t pstate, sctlr = 0;
+	uint64_t pstate, sctlr;
 
 	call.x[0] = v->run->hypercall.nr;	/* KVM passes only the ID and flags */
 	for (int i = 1; i < 4; i++)
 		if (get_reg(v, REG_X(i), &call.x[i]) < 0)
 			return -1;
-	if (get_reg(v, REG_PSTATE, &pstate) < 0)
-		return -1;
-	if (needs_endianness((uint32_t)call.x[0]) && get_reg(v, REG_SCTLR, &sctlr) < 0)
+	/* SCTLR_EL1.EE matters only to the calls with an entry point (step 5). */
+	if (get_reg(v, REG_PSTATE, &pstate) < 0 || get_reg(v, REG_SCTLR, &sctlr) < 0)
 		return -1;
 	call.conduit = (v->run->hypercall.flags & KVM_HYPERCALL_EXIT_SMC) ? VPSCI_CONDUIT_SMC :
 									    VPSCI_CONDUIT_HVC;
@@ -351,7 +308,8 @@ static int hypercall(struct vcpu *v)
 	case VPSCI_EXIT_SYSTEM_EVENT:	/* every other vCPU is stopped or off already */
 		if (res.event.type == VPSCI_EVENT_SUSPEND)
 			return suspend(v, &res, true);
-		finish(event_status(&res.event));
+		finish(res.event.type < sizeof(event_status) / sizeof(event_status[0]) ?
+		       event_status[res.event.type] : EXIT_CRASH);
 		return 1;
 	}
 	return -1;
@@ -446,9 +404,6 @@ static void build_dtb(void *fdt, const char *bootargs)
 	static const char pl011[] = "arm,pl011\0arm,primecell";
 	static const char timer[] = "arm,armv8-timer\0arm,armv7-timer";
 	static const uint32_t ppis[4] = { 13, 14, 11, 10 };	/* secure, non-secure, virt, hyp */
-	uint64_t gic_reg[4] = { GICD_BASE, 0x10000, GICR_BASE, vm.nr * 0x20000ull };
-	fdt32_t irqs[12];
-	fdt64_t gic[4];
 	int n, err = 0;
 
 	fdt_check(fdt_create_empty_tree(fdt, DTB_SIZE), "create");
@@ -464,20 +419,18 @@ static void build_dtb(void *fdt, const char *bootargs)
 	fdt_reg(fdt, n, RAM_BASE, vm.ram_size);
 	fdt_check(n = fdt_add_subnode(fdt, 0, "intc@8000000"), "gic");
 	fdt_check(fdt_setprop_string(fdt, n, "compatible", "arm,gic-v3"), "gic");
-	for (int i = 0; i < 4; i++)	/* reg: distributor, redistributors */
-		gic[i] = cpu_to_fdt64(gic_reg[i]);
-	fdt_check(fdt_setprop(fdt, n, "reg", gic, sizeof(gic)), "gic");
+	fdt_reg(fdt, n, GICD_BASE, 0x10000);	/* then the redistributors */
+	fdt_check(fdt_appendprop_addrrange(fdt, 0, n, "reg", GICR_BASE, vm.nr * 0x20000ull), "gic");
 	fdt_check(fdt_setprop_u32(fdt, n, "#interrupt-cells", 3), "gic");
 	fdt_check(fdt_setprop(fdt, n, "interrupt-controller", NULL, 0), "gic");
 	fdt_check(fdt_setprop_u32(fdt, n, "phandle", 1), "gic");
 	fdt_check(n = fdt_add_subnode(fdt, 0, "timer"), "timer");
 	fdt_check(fdt_setprop(fdt, n, "compatible", timer, sizeof(timer)), "timer");
 	for (int i = 0; i < 4; i++) {	/* <PPI number level-high> */
-		irqs[3 * i] = cpu_to_fdt32(1);
-		irqs[3 * i + 1] = cpu_to_fdt32(ppis[i]);
-		irqs[3 * i + 2] = cpu_to_fdt32(4);
+		fdt_check(fdt_appendprop_u32(fdt, n, "interrupts", 1), "timer");
+		fdt_check(fdt_appendprop_u32(fdt, n, "interrupts", ppis[i]), "timer");
+		fdt_check(fdt_appendprop_u32(fdt, n, "interrupts", 4), "timer");
 	}
-	fdt_check(fdt_setprop(fdt, n, "interrupts", irqs, sizeof(irqs)), "timer");
 	fdt_check(n = fdt_add_subnode(fdt, 0, "pl011@9000000"), "uart");
 	fdt_check(fdt_setprop(fdt, n, "compatible", pl011, sizeof(pl011)), "uart");
 	fdt_reg(fdt, n, UART_BASE, 0x1000);
@@ -492,7 +445,6 @@ static uint64_t load_image(const char *path)
 	struct { uint32_t code[2]; uint64_t text_offset, image_size, flags, res[3]; uint32_t magic; }
 		h;
 	int fd = open(path, O_RDONLY);
-	ssize_t n;
 	uint64_t off;
 
 	if (fd < 0 || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
@@ -502,8 +454,7 @@ static uint64_t load_image(const char *path)
 		exit(2);
 	}
 	off = h.image_size ? h.text_offset : 0x80000;
-	n = pread(fd, vm.ram + off, vm.ram_size - off - 0x200000, 0);
-	if (n <= 0)
+	if (pread(fd, vm.ram + off, vm.ram_size - off - 0x200000, 0) <= 0)
 		die(path);
 	close(fd);
 	return RAM_BASE + off;
@@ -551,14 +502,12 @@ static void filter(uint32_t base, uint32_t nr, uint8_t action)
 
 static void create_machine(void)
 {
-	struct kvm_userspace_memory_region mem = { .slot = 0, .guest_phys_addr = RAM_BASE };
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
 	struct vpsci_mem_region ram = { RAM_BASE, vm.ram_size };
 	struct vpsci_config cfg = { .size = sizeof(cfg), .version = VPSCI_VERSION_1_3,
 				    .conduit = VPSCI_CONDUIT_HVC, .nr_vcpus = vm.nr, .mem = &ram,
 				    .nr_mem = 1, .flags = VPSCI_CFG_SYSTEM_SUSPEND };
-	uint64_t mpidrs[MAX_VCPUS], addr;
-	uint32_t nr_irqs = 128;
+	uint64_t mpidrs[MAX_VCPUS];
 	long run_size;
 	int r;
 
@@ -568,9 +517,9 @@ static void create_machine(void)
 		die("KVM_CREATE_VM");
 	vm.ram = mmap(NULL, vm.ram_size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	mem.memory_size = vm.ram_size;
-	mem.userspace_addr = (uintptr_t)vm.ram;
-	if (vm.ram == MAP_FAILED || ioctl(vm.fd, KVM_SET_USER_MEMORY_REGION, &mem) < 0)
+	if (vm.ram == MAP_FAILED || ioctl(vm.fd, KVM_SET_USER_MEMORY_REGION,
+					  &(struct kvm_userspace_memory_region){ 0, 0, RAM_BASE,
+					  vm.ram_size, (uintptr_t)vm.ram }) < 0)
 		die("guest RAM");
 	if (ioctl(vm.fd, KVM_ARM_PREFERRED_TARGET, &vm.init) < 0)
 		die("KVM_ARM_PREFERRED_TARGET");
@@ -581,11 +530,9 @@ static void create_machine(void)
 	if (ioctl(vm.fd, KVM_CREATE_DEVICE, &dev) < 0)
 		die("KVM_CREATE_DEVICE(vGICv3)");
 	vm.gic = (int)dev.fd;
-	addr = GICD_BASE;
-	gic_attr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &addr);
-	addr = GICR_BASE;
-	gic_attr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &addr);
-	gic_attr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs);
+	gic_attr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &(uint64_t){ GICD_BASE });
+	gic_attr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &(uint64_t){ GICR_BASE });
+	gic_attr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &(uint32_t){ 128 });
 	gic_attr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
 
 	cfg.mpidrs = mpidrs;	/* what KVM gave each vCPU, in index order */
@@ -597,12 +544,6 @@ static void create_machine(void)
 	filter(VPSCI_FN32(0), VPSCI_FN_COUNT, KVM_SMCCC_FILTER_FWD_TO_USER);
 	filter(VPSCI_FN64(0), VPSCI_FN_COUNT, KVM_SMCCC_FILTER_FWD_TO_USER);
 	filter(VPSCI_0_1_FN_BASE, 4, KVM_SMCCC_FILTER_DENY);
-}
-
-static void usage(void)
-{
-	fprintf(stderr, "usage: minimal-vmm [-c CPUS] [-m MIB] [-a BOOTARGS] IMAGE\n");
-	exit(2);
 }
 
 int main(int argc, char **argv)
@@ -622,10 +563,12 @@ int main(int argc, char **argv)
 		else if (c == 'a')
 			bootargs = optarg;
 		else
-			usage();
+			optind = argc;	/* usage */
 	}
-	if (optind != argc - 1 || vm.nr < 1 || vm.nr > MAX_VCPUS || vm.ram_size < (16u << 20))
-		usage();
+	if (optind != argc - 1 || vm.nr < 1 || vm.nr > MAX_VCPUS || vm.ram_size < (16u << 20)) {
+		fprintf(stderr, "usage: minimal-vmm [-c CPUS] [-m MIB] [-a BOOTARGS] IMAGE\n");
+		return 2;
+	}
 	sigaction(SIGUSR2, &sa, NULL);
 
 	create_machine();

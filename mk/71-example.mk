@@ -45,3 +45,17 @@ check-example: $(EXAMPLE_BIN) guest
 		-- sh bin/minimal-vmm-tests
 
 CHECK_TARGETS += check-example
+
+# The lint of mk/56-lint.mk, applied to the example (no findings allowed).
+.PHONY: check-lint-example
+check-lint-example:
+	cppcheck --enable=warning,performance,portability --std=c11 --inline-suppr -D__aarch64__ \
+		$(ENGINE_CPPFLAGS) -I$(ARM64_SYSROOT)/usr/include/aarch64-linux-gnu \
+		-I$(ARM64_SYSROOT)/usr/include --error-exitcode=1 --quiet examples/
+	@out=$$(clang-tidy --quiet --warnings-as-errors='*' -checks='$(LINT_TIDY_CHECKS)' \
+		examples/minimal-vmm.c -- $(ENGINE_CPPFLAGS) -std=gnu11 -D_GNU_SOURCE \
+		--target=aarch64-linux-gnu -isystem $(ARM64_SYSROOT)/usr/include/aarch64-linux-gnu \
+		-isystem $(ARM64_SYSROOT)/usr/include -isystem /usr/aarch64-linux-gnu/include 2>&1); \
+		rc=$$?; echo "$$out" | grep -v 'warnings generated' || true; \
+		[ $$rc -eq 0 ] && echo "clang-tidy: no findings in examples/"; exit $$rc
+CHECK_TARGETS += check-lint-example
