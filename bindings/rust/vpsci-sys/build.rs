@@ -8,7 +8,10 @@
 //! anything, the library linked is always the one whose header the ABI test
 //! checks the declarations against, and a static engine adds no run-time
 //! dependency to a VMM binary. The engine needs no libc beyond memset and
-//! C11 atomics, so nothing else is linked.
+//! C11 atomics, so nothing else is linked. As in mk/10-engine.mk, the
+//! objects are linked into one relocatable object whose hidden symbols are
+//! made local (`ld -r`, `objcopy --localize-hidden`): the archive defines
+//! only the `vpsci_*` functions, so it cannot clash with the VMM's own.
 //!
 //! `VPSCI_SYS_USE_PKG_CONFIG=1` links the installed library instead
 //! (`pkg-config --libs vpsci`), which is what a distribution package of the
@@ -79,12 +82,18 @@ fn build_from_source(src: &Path, out: &Path) {
             .arg(&obj));
         objs.push(obj);
     }
+    let tool = |var: &str, default: &str| env::var(var).unwrap_or_else(|_| default.to_string());
+    let joined = out.join("vpsci-all.o");
+    let local = out.join("vpsci.o");
+    run(Command::new(tool("LD", "ld")).arg("-r").arg("-o").arg(&joined).args(&objs));
+    run(Command::new(tool("OBJCOPY", "objcopy"))
+        .arg("--localize-hidden")
+        .arg(&joined)
+        .arg(&local));
     let archive = out.join("libvpsci.a");
     let _ = fs::remove_file(&archive);
-    run(Command::new(env::var("AR").unwrap_or_else(|_| "ar".to_string()))
-        .arg("rcs")
-        .arg(&archive)
-        .args(&objs));
+    run(Command::new(tool("AR", "ar")).arg("rcs").arg(&archive).arg(&local));
+    println!("cargo:rustc-env=VPSCI_SYS_ARCHIVE={}", archive.display());
     println!("cargo:rustc-link-search=native={}", out.display());
     println!("cargo:rustc-link-lib=static=vpsci");
     // Tells dependants (DEP_VPSCI_INCLUDE) where the matching headers are.
@@ -94,7 +103,9 @@ fn build_from_source(src: &Path, out: &Path) {
 fn main() {
     println!("cargo:rerun-if-env-changed=VPSCI_SYS_USE_PKG_CONFIG");
     println!("cargo:rerun-if-env-changed=VPSCI_SRC_DIR");
-    println!("cargo:rerun-if-env-changed=CC");
+    for var in ["CC", "LD", "OBJCOPY", "AR"] {
+        println!("cargo:rerun-if-env-changed={}", var);
+    }
     if env::var("VPSCI_SYS_USE_PKG_CONFIG").map_or(false, |v| v == "1") {
         link_system();
         return;

@@ -369,3 +369,25 @@ fn every_header_name_is_bound() {
     let missing: Vec<String> = header_names().difference(&ck.names).cloned().collect();
     assert!(missing.is_empty(), "declared in include/vpsci/ but not in vpsci-sys: {:?}", missing);
 }
+
+/// The archive built from source defines only the public functions: no
+/// internal symbol (caps_init, vm_alloc, ...) can clash with a VMM's.
+#[test]
+fn archive_exports_only_vpsci_symbols() {
+    let archive = match option_env!("VPSCI_SYS_ARCHIVE") {
+        Some(a) => a,
+        None => return, // linked through pkg-config: the library's own check-symbols
+    };
+    let out = Command::new("nm")
+        .args(["-g", "--defined-only", archive])
+        .output()
+        .expect("cannot run nm");
+    assert!(out.status.success());
+    let syms: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_string))
+        .collect();
+    assert!(syms.iter().any(|s| s == "vpsci_call"), "nm found no vpsci_call: {:?}", syms);
+    let foreign: Vec<&String> = syms.iter().filter(|s| !s.starts_with("vpsci_")).collect();
+    assert!(foreign.is_empty(), "libvpsci.a defines non-vpsci_ symbols: {:?}", foreign);
+}
