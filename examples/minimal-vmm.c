@@ -113,7 +113,7 @@ static int set_reg(struct vcpu *v, uint64_t id, uint64_t val)
 
 /* ---- step 4: the ops, each run on the calling vCPU's thread ----------- */
 
-/* Hand the start to the target's own thread (the thread rule, step 5). */
+/* Hand the start to the target's own thread (the thread rule, step 3). */
 static int op_cpu_on(void *opaque, uint32_t idx, const struct vpsci_entry *e)
 {
 	struct vcpu *v = &vm.vcpus[idx];
@@ -191,8 +191,8 @@ static int enter_at(struct vcpu *v, const struct vpsci_entry *e)
 
 /*
  * Step 6, power-down CPU_SUSPEND wake-up: the same clean entry, but without
- * KVM_ARM_VCPU_INIT (it would also reset the vCPU's timer under a running
- * guest; pitfall 7): zero x1..x30 and the stack pointers, MMU/caches off.
+ * KVM_ARM_VCPU_INIT (the guide's pitfall 7: it hung Linux guests): x1..x30
+ * and the stack pointers zero, MMU and caches off.
  */
 static int resume_at(struct vcpu *v, const struct vpsci_entry *e)
 {
