@@ -7,7 +7,9 @@
 # no other toolchain (a rustup one in ~/.cargo/bin) is picked up.
 #
 #   make rust        build both crates (and the examples)
-#   make check-rust  cargo test: the ABI check and the simulated 8-vCPU VM
+#   make check-rust  cargo test: the ABI check and the simulated 8-vCPU VM;
+#                    then examples/engine_glue.rs, which must end in SYSTEM_OFF2
+#                    (minimal-vmm's status 4)
 
 RUST_DIR := bindings/rust
 RUST_CARGO := /usr/bin/cargo
@@ -25,5 +27,8 @@ rust: rust-tool
 
 check-rust: rust-tool
 	cd $(RUST_DIR) && $(RUST_ENV) $(RUST_CARGO) test $(RUST_ARGS)
+	@cd $(RUST_DIR) && $(RUST_ENV) $(RUST_CARGO) run -q $(RUST_ARGS) --example engine_glue; \
+		st=$$?; [ $$st -eq 4 ] && echo "engine_glue: hibernated (status 4) as expected" || \
+		{ echo "engine_glue: status $$st, expected 4" >&2; exit 1; }
 
 CHECK_TARGETS += check-rust
