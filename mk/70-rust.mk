@@ -32,3 +32,23 @@ check-rust: rust-tool
 		{ echo "engine_glue: status $$st, expected 4" >&2; exit 1; }
 
 CHECK_TARGETS += check-rust
+
+# vpsci-sys's other way in: the installed library through pkg-config, as a
+# distribution package of the crate would link it. libvpsci is installed
+# with PREFIX=/usr into a scratch root (mk/15-install.mk), and the crates'
+# tests run against its libvpsci.so.1.
+RUST_SYS_ROOT := $(abspath $(BUILD))/rust-system/root
+RUST_SYS_LIBDIR := $(RUST_SYS_ROOT)/usr/lib$(if $(MULTIARCH),/$(MULTIARCH))
+.PHONY: check-rust-system
+check-rust-system: rust-tool libs
+	rm -rf $(RUST_SYS_ROOT)
+	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(RUST_SYS_ROOT) >/dev/null
+	cd $(RUST_DIR) && $(RUST_ENV) VPSCI_SYS_USE_PKG_CONFIG=1 \
+		PKG_CONFIG_PATH=$(RUST_SYS_LIBDIR)/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(RUST_SYS_ROOT) \
+		LD_LIBRARY_PATH=$(RUST_SYS_LIBDIR) $(RUST_CARGO) test --offline --locked \
+		--target-dir $(abspath $(BUILD))/rust-system/target
+	@LD_LIBRARY_PATH=$(RUST_SYS_LIBDIR) ldd $(abspath $(BUILD))/rust-system/target/debug/examples/engine_glue \
+		2>/dev/null | grep -q 'libvpsci.so.1 => $(RUST_SYS_LIBDIR)' && \
+		echo "check-rust-system: the crates ran against the installed libvpsci.so.1" || \
+		{ echo "check-rust-system: engine_glue is not linked to $(RUST_SYS_LIBDIR)" >&2; exit 1; }
+CHECK_TARGETS += check-rust-system
