@@ -543,7 +543,8 @@ static void create_machine(void)
 	}
 	filter(VPSCI_FN32(0), VPSCI_FN_COUNT, KVM_SMCCC_FILTER_FWD_TO_USER);
 	filter(VPSCI_FN64(0), VPSCI_FN_COUNT, KVM_SMCCC_FILTER_FWD_TO_USER);
-	filter(VPSCI_0_1_FN_BASE, 4, KVM_SMCCC_FILTER_DENY);
+	filter(VPSCI_0_1_FN_BASE, 4, vpsci_handles(vm.psci, VPSCI_0_1_FN_CPU_ON) ?
+	       KVM_SMCCC_FILTER_FWD_TO_USER : KVM_SMCCC_FILTER_DENY);	/* the 0.1 IDs */
 }
 
 int main(int argc, char **argv)
