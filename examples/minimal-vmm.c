@@ -155,19 +155,11 @@ static void op_cpu_stop(void *opaque, uint32_t idx)
 	stop_vcpu(&vm.vcpus[idx]);
 }
 
-/* The event also comes back in vpsci_result.event: the caller acts there. */
-static void op_system_event(void *opaque, const struct vpsci_system_event *ev)
-{
-	(void)opaque;
-	fprintf(stderr, "minimal-vmm: system event %u from vcpu%u\n", (unsigned int)ev->type,
-		ev->caller);
-}
-
+/* No system_event hook: the event comes back in vpsci_result.event (step 7). */
 static const struct vpsci_ops ops = {
 	.size = sizeof(ops),
 	.cpu_on = op_cpu_on,
 	.cpu_stop = op_cpu_stop,
-	.system_event = op_system_event,
 };
 
 /* ---- vCPU state changes ---------------------------------------------- */
@@ -306,6 +298,8 @@ static int hypercall(struct vcpu *v)
 	case VPSCI_EXIT_SUSPEND:
 		return suspend(v, &res, false);
 	case VPSCI_EXIT_SYSTEM_EVENT:	/* every other vCPU is stopped or off already */
+		fprintf(stderr, "minimal-vmm: system event %u from vcpu%u\n",
+			(unsigned int)res.event.type, res.event.caller);
 		if (res.event.type == VPSCI_EVENT_SUSPEND)
 			return suspend(v, &res, true);
 		finish(res.event.type < sizeof(event_status) / sizeof(event_status[0]) ?

@@ -42,8 +42,11 @@ pub trait Ops: Send + Sync {
     fn cpu_stop(&self, vcpu: u32);
 
     /// Report a system event; every other vCPU is stopped or off. The
-    /// caller's `Vm::call` returns `Exit::SystemEvent` right after.
-    fn system_event(&self, event: &SystemEvent);
+    /// caller's `Vm::call` returns `Exit::SystemEvent` with the same event
+    /// right after, which is where a VMM acts: the default does nothing.
+    fn system_event(&self, event: &SystemEvent) {
+        let _ = event;
+    }
 
     /// Whether `now_us` is a real clock (needed by `Flags::STAT`).
     const HAS_CLOCK: bool = false;
