@@ -7,7 +7,8 @@
 # no other toolchain (a rustup one in ~/.cargo/bin) is picked up.
 #
 #   make rust        build both crates (and the examples)
-#   make check-rust  cargo test: the ABI check and the simulated 8-vCPU VM;
+#   make check-rust  cargo test (--all-features: with the libvpsci-fdt helpers,
+#                    which need libfdt-dev): the ABI check, the simulated 8-vCPU VM;
 #                    then examples/engine_glue.rs, which must end in SYSTEM_OFF2
 #                    (minimal-vmm's status 4)
 
@@ -15,7 +16,7 @@ RUST_DIR := bindings/rust
 RUST_CARGO := /usr/bin/cargo
 RUST_ENV := PATH=/usr/bin:/bin CARGO_HOME=$(abspath $(BUILD))/cargo-home \
 	RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTFLAGS="-D warnings" CC=$(CC)
-RUST_ARGS := --offline --locked --target-dir $(abspath $(BUILD))/rust
+RUST_ARGS := --offline --locked --all-features --target-dir $(abspath $(BUILD))/rust
 
 .PHONY: rust check-rust rust-tool
 rust-tool:
@@ -45,7 +46,7 @@ check-rust-system: rust-tool libs
 	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(RUST_SYS_ROOT) >/dev/null
 	cd $(RUST_DIR) && $(RUST_ENV) VPSCI_SYS_USE_PKG_CONFIG=1 \
 		PKG_CONFIG_PATH=$(RUST_SYS_LIBDIR)/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(RUST_SYS_ROOT) \
-		LD_LIBRARY_PATH=$(RUST_SYS_LIBDIR) $(RUST_CARGO) test --offline --locked \
+		LD_LIBRARY_PATH=$(RUST_SYS_LIBDIR) $(RUST_CARGO) test --offline --locked --all-features \
 		--target-dir $(abspath $(BUILD))/rust-system/target
 	@LD_LIBRARY_PATH=$(RUST_SYS_LIBDIR) ldd $(abspath $(BUILD))/rust-system/target/debug/examples/engine_glue \
 		2>/dev/null | grep -q 'libvpsci.so.1 => $(RUST_SYS_LIBDIR)' && \

@@ -14,8 +14,10 @@
 //! only the `vpsci_*` functions, so it cannot clash with the VMM's own.
 //!
 //! `VPSCI_SYS_USE_PKG_CONFIG=1` links the installed library instead
-//! (`pkg-config --libs vpsci`), which is what a distribution package of the
-//! crate would do. `VPSCI_SRC_DIR` points at another source tree.
+//! (`pkg-config --libs vpsci`, or `vpsci-fdt` with the "fdt" feature),
+//! which is what a distribution package of the crate would do.
+//! `VPSCI_SRC_DIR` points at another source tree. The "fdt" feature adds
+//! libvpsci-fdt (lib/vpsci_fdt.c), linked with the system's libfdt.
 
 use std::env;
 use std::fs;
@@ -31,13 +33,14 @@ fn run(cmd: &mut Command) {
     }
 }
 
-fn link_system() {
+/// Link what `pkg-config --libs` says for this package.
+fn link_system(package: &str) {
     let out = Command::new("pkg-config")
-        .args(["--libs", "vpsci"])
+        .args(["--libs", package])
         .output()
         .expect("vpsci-sys: cannot run pkg-config");
     if !out.status.success() {
-        panic!("vpsci-sys: pkg-config --libs vpsci failed (is libvpsci-dev installed?)");
+        panic!("vpsci-sys: pkg-config --libs {} failed (is lib{}-dev installed?)", package, package);
     }
     for flag in String::from_utf8_lossy(&out.stdout).split_whitespace() {
         if let Some(dir) = flag.strip_prefix("-L") {
@@ -48,54 +51,73 @@ fn link_system() {
     }
 }
 
-/// The engine's C sources: every lib/*.c but the libfdt helpers.
-fn engine_sources(lib: &Path) -> Vec<PathBuf> {
+/// The C sources of one library: the engine is every lib/*.c but the
+/// libfdt helpers, which are libvpsci-fdt.
+fn sources(lib: &Path, fdt: bool) -> Vec<PathBuf> {
     let mut srcs: Vec<PathBuf> = fs::read_dir(lib)
         .unwrap_or_else(|e| panic!("vpsci-sys: {}: {}", lib.display(), e))
         .map(|e| e.expect("vpsci-sys: readdir").path())
         .filter(|p| p.extension().map_or(false, |x| x == "c"))
-        .filter(|p| p.file_name().map_or(false, |n| n != "vpsci_fdt.c"))
+        .filter(|p| p.file_name().map_or(false, |n| (n == "vpsci_fdt.c") == fdt))
         .collect();
     srcs.sort();
     srcs
 }
 
-fn build_from_source(src: &Path, out: &Path) {
-    let cc = env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let lib = src.join("lib");
-    let include = src.join("include");
-    let mut objs = Vec::new();
+fn tool(var: &str, default: &str) -> String {
+    env::var(var).unwrap_or_else(|_| default.to_string())
+}
 
-    println!("cargo:rerun-if-changed={}", lib.display());
-    println!("cargo:rerun-if-changed={}", include.join("vpsci").display());
-    for c in engine_sources(&lib) {
+/// Compile `srcs` and archive them as lib<name>.a in `out`, only their
+/// default-visibility symbols global. Returns the archive.
+fn archive(name: &str, srcs: &[PathBuf], include: &Path, out: &Path) -> PathBuf {
+    let mut objs = Vec::new();
+    for c in srcs {
         println!("cargo:rerun-if-changed={}", c.display());
         let obj = out.join(c.file_stem().unwrap()).with_extension("o");
-        run(Command::new(&cc)
+        run(Command::new(tool("CC", "cc"))
             .args(["-std=c11", "-D_DEFAULT_SOURCE", "-O2", "-g", "-fPIC"])
             .args(["-fvisibility=hidden", "-Wall", "-Wextra", "-Werror"])
             .arg("-I")
-            .arg(&include)
+            .arg(include)
             .arg("-c")
-            .arg(&c)
+            .arg(c)
             .arg("-o")
             .arg(&obj));
         objs.push(obj);
     }
-    let tool = |var: &str, default: &str| env::var(var).unwrap_or_else(|_| default.to_string());
-    let joined = out.join("vpsci-all.o");
-    let local = out.join("vpsci.o");
+    let joined = out.join(format!("{}-all.o", name));
+    let local = out.join(format!("{}.o", name));
     run(Command::new(tool("LD", "ld")).arg("-r").arg("-o").arg(&joined).args(&objs));
     run(Command::new(tool("OBJCOPY", "objcopy"))
         .arg("--localize-hidden")
         .arg(&joined)
         .arg(&local));
-    let archive = out.join("libvpsci.a");
-    let _ = fs::remove_file(&archive);
-    run(Command::new(tool("AR", "ar")).arg("rcs").arg(&archive).arg(&local));
-    println!("cargo:rustc-env=VPSCI_SYS_ARCHIVE={}", archive.display());
+    let a = out.join(format!("lib{}.a", name));
+    let _ = fs::remove_file(&a);
+    run(Command::new(tool("AR", "ar")).arg("rcs").arg(&a).arg(&local));
+    a
+}
+
+/// With the "fdt" feature also libvpsci-fdt, which needs libfdt (libfdt-dev).
+fn build_from_source(src: &Path, out: &Path, fdt: bool) {
+    let lib = src.join("lib");
+    let include = src.join("include");
+
+    println!("cargo:rerun-if-changed={}", lib.display());
+    println!("cargo:rerun-if-changed={}", include.join("vpsci").display());
+    let engine = archive("vpsci", &sources(&lib, false), &include, out);
+    println!("cargo:rustc-env=VPSCI_SYS_ARCHIVE={}", engine.display());
     println!("cargo:rustc-link-search=native={}", out.display());
+    if fdt {
+        let helpers = archive("vpsci-fdt", &sources(&lib, true), &include, out);
+        println!("cargo:rustc-env=VPSCI_SYS_FDT_ARCHIVE={}", helpers.display());
+        println!("cargo:rustc-link-lib=static=vpsci-fdt"); // before the engine it uses
+    }
     println!("cargo:rustc-link-lib=static=vpsci");
+    if fdt {
+        println!("cargo:rustc-link-lib=fdt");
+    }
     // Tells dependants (DEP_VPSCI_INCLUDE) where the matching headers are.
     println!("cargo:include={}", include.display());
 }
@@ -106,8 +128,14 @@ fn main() {
     for var in ["CC", "LD", "OBJCOPY", "AR"] {
         println!("cargo:rerun-if-env-changed={}", var);
     }
+    let fdt = env::var_os("CARGO_FEATURE_FDT").is_some();
     if env::var("VPSCI_SYS_USE_PKG_CONFIG").map_or(false, |v| v == "1") {
-        link_system();
+        link_system(if fdt { "vpsci-fdt" } else { "vpsci" });
+        if fdt {
+            // Not only libvpsci-fdt's dependency: the safe crate checks
+            // headers with libfdt itself.
+            println!("cargo:rustc-link-lib=fdt");
+        }
         return;
     }
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
@@ -115,5 +143,5 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|_| manifest.join("../../.."));
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
-    build_from_source(&src, &out);
+    build_from_source(&src, &out, fdt);
 }

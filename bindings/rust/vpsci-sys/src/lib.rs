@@ -280,3 +280,16 @@ extern "C" {
         out: *mut *mut vpsci_vm,
     ) -> c_int;
 }
+
+/* ---- include/vpsci/vpsci_fdt.h (feature "fdt": libvpsci-fdt, libfdt) -- */
+
+#[cfg(feature = "fdt")]
+extern "C" {
+    pub fn vpsci_fdt_add_psci(vm: *const vpsci_vm, fdt: *mut c_void, fdt_err: *mut c_int) -> c_int;
+    pub fn vpsci_fdt_add_cpus(vm: *const vpsci_vm, fdt: *mut c_void, fdt_err: *mut c_int) -> c_int;
+    pub fn vpsci_fdt_add_idle_states(
+        vm: *const vpsci_vm,
+        fdt: *mut c_void,
+        fdt_err: *mut c_int,
+    ) -> c_int;
+}

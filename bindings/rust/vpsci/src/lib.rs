@@ -29,11 +29,15 @@
 
 mod config;
 mod error;
+#[cfg(feature = "fdt")]
+mod fdt;
 mod types;
 mod vm;
 
 pub use config::{Conduit, Config, Flags, MemRegion, Version};
 pub use error::Error;
+#[cfg(feature = "fdt")]
+pub use fdt::FdtError;
 pub use types::{Call, CallResult, Entry, EventKind, Exit, SystemEvent, VcpuState};
 pub use vm::{fn_name, Ops, StartFailed, Vm};
 /// The raw C API and the PSCI constants (function IDs, return codes).
