@@ -99,6 +99,16 @@ check-symbols: $(ENGINE_LIB) $(ENGINE_FDT_LIB) $(ENGINE_SO) $(ENGINE_FDT_SO) $(B
 	$(CHECK_SYMBOLS) $(ENGINE_FDT_LIB) $(ENGINE_FDT_SO)
 	$(CHECK_SYMBOLS_ARM64)
 	$(BUILD)/abi/clash
+	@$(call symbols_agree,lib/libvpsci.map,debian/libvpsci1.symbols)
+	@$(call symbols_agree,lib/libvpsci-fdt.map,debian/libvpsci-fdt1.symbols)
+
+# The Debian symbols file lists exactly the version script's symbols, with their node.
+define symbols_agree
+	a=$$(awk '/^[A-Z].*{/ { v = $$1 } /^\t\tvpsci_/ { sub(/;/, ""); print $$1 "@" v }' $(1) | sort); \
+	b=$$(sed -n 's/^ \(vpsci_[^ ]*\) .*/\1/p' $(2) | sort); \
+	[ "$$a" = "$$b" ] || { echo "check-symbols: FAIL: $(1) and $(2) list different symbols"; \
+		exit 1; }; echo "check-symbols: $(2) lists the symbols of $(1)"
+endef
 
 $(BUILD)/abi/clash: tests/abi/clash.c $(ENGINE_LIB)
 	@mkdir -p $(dir $@)

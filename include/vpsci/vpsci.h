@@ -326,7 +326,8 @@ struct vpsci_result {
 	/*
 	 * VPSCI_EXIT_SYSTEM_EVENT only: the event, as ops->system_event saw it
 	 * (added after the first layout: check VPSCI_HAS_FIELD(struct
-	 * vpsci_result, res, event) when the library may be older).
+	 * vpsci_result, res, event) when the library may be older). Not
+	 * written for the other exits, so that the common call stays cheap.
 	 */
 	struct vpsci_system_event event;
 };
