@@ -347,6 +347,8 @@ fn snapshot_round_trip() {
     bad[snap.len() / 2] ^= 0x40;
     assert_eq!(fresh.restore(&bad), Err(Error::SnapChecksum));
     assert_eq!(fresh.restore(&snap[..snap.len() - 1]), Err(Error::SnapTruncated));
+    assert_eq!(fresh.restore(&[]), Err(Error::SnapTruncated));
+    assert_eq!(Vm::from_snapshot(&snap[..8], Sim::new()).err(), Some(Error::SnapTruncated));
     let mut bad = snap.clone();
     bad[0] ^= 1;
     assert_eq!(fresh.restore(&bad), Err(Error::SnapMagic));
