@@ -448,6 +448,11 @@ static uint64_t load_image(const char *path)
 		exit(2);
 	}
 	off = h.image_size ? h.text_offset : 0x80000;
+	if (off > vm.ram_size - 0x400000) {	/* the DTB takes the last 2 MiB */
+		fprintf(stderr, "minimal-vmm: %s: text_offset 0x%llx is beyond RAM\n", path,
+			(unsigned long long)off);
+		exit(2);
+	}
 	if (pread(fd, vm.ram + off, vm.ram_size - off - 0x200000, 0) <= 0)
 		die(path);
 	close(fd);

@@ -8,7 +8,8 @@
 #   make check-example the conformance guest with 4 vCPUs under it, inside
 #                      the testbed: every test of psci.sel=all passes or
 #                      SKIPs and the run ends in SYSTEM_OFF; psci.sel=off2
-#                      ends in SYSTEM_OFF2 (status 4)
+#                      ends in SYSTEM_OFF2 (status 4), psci.sel=reset in a
+#                      reset (5); two hostile images are refused (2)
 
 EXAMPLE_BIN := $(BUILD)/arm64/bin/minimal-vmm
 EXAMPLE_CFLAGS := $(CSTD) $(WARN) $(OPT) -pthread

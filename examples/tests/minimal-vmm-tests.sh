@@ -7,6 +7,7 @@
 #         own summary says 0 failed) and the run ends in SYSTEM_OFF (status 0)
 #   off2  SYSTEM_OFF2 reaches the VMM as hibernation (status 4)
 #   reset SYSTEM_RESET reaches it as a reset (status 5)
+# and two hostile images are refused with status 2.
 # Ends with "N passed, N failed"; exit status 0 only if none failed.
 set -u
 img=/testbed/guest/psci-guest.Image
@@ -55,5 +56,20 @@ else
 	[ "$st" = 5 ] && ok "reset: SYSTEM_RESET is a reset (status 5)" ||
 		{ tail -n 5 "$log"; ko "reset: status $st, expected 5"; }
 fi
+
+# Hostile images are refused (status 2), never loaded out of RAM's bounds:
+# a header whose text_offset is 0x4000000000000000, and a file that is no Image.
+{
+	printf 'MZ\0\0\0\0\0\0\0\0\0\0\0\0\0\100\1\0\0\0\0\0\0\0'
+	i=0
+	while [ $i -lt 32 ]; do printf '\0'; i=$((i + 1)); done
+	printf 'ARMd\0\0\0\0'
+} >"$out/far.Image"
+for bad in "$out/far.Image" /proc/self/status; do
+	minimal-vmm -c 1 "$bad" </dev/null >"$out/bad.log" 2>&1
+	st=$?
+	[ "$st" = 2 ] && ok "refused $bad: $(tail -n 1 "$out/bad.log")" ||
+		{ cat "$out/bad.log"; ko "image $bad: status $st, expected 2"; }
+done
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
