@@ -413,3 +413,50 @@ fn errors() {
     });
     assert!(vm.snapshot().is_ok(), "quiescent again");
 }
+
+/// Hostile snapshots through the binding: 2000 damaged copies (random bytes
+/// flipped, truncated, extended) are each refused with a snapshot error or
+/// accepted whole, never a crash; an engine that refused one is unchanged.
+#[test]
+fn damaged_snapshots_are_refused_cleanly() {
+    let vm = new_vm();
+    bring_up(&vm, 3);
+    let snap = vm.snapshot().unwrap();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut refused, mut accepted) = (0, 0);
+    for round in 0..2000 {
+        let mut bad = snap.clone();
+        for _ in 0..1 + next() % 4 {
+            let i = (next() % bad.len() as u64) as usize;
+            bad[i] ^= 1 << (next() % 8);
+        }
+        match round % 4 {
+            1 => bad.truncate((next() % snap.len() as u64) as usize),
+            2 => bad.extend_from_slice(&[0u8; 16]),
+            _ => {}
+        }
+        let target = new_vm();
+        let before = states(&target);
+        match target.restore(&bad) {
+            Ok(()) => accepted += 1,
+            Err(e) => {
+                assert!(
+                    matches!(e, Error::SnapTruncated | Error::SnapMagic | Error::SnapVersion
+                        | Error::SnapChecksum | Error::SnapCorrupt | Error::SnapMismatch),
+                    "round {}: {:?}", round, e
+                );
+                assert_eq!(states(&target), before, "round {}: a refused restore changed the VM", round);
+                refused += 1;
+            }
+        }
+        let _ = Vm::from_snapshot(&bad, Sim::new());
+    }
+    println!("damaged snapshots: {} refused, {} accepted", refused, accepted);
+    assert!(refused > 1900, "only {} of 2000 damaged snapshots refused", refused);
+}
