@@ -125,13 +125,11 @@ struct Gate {
     in_call: Box<[AtomicBool]>,
 }
 
-struct CallPass<'a>(&'a Gate, Option<usize>);
+struct CallPass<'a>(&'a Gate, usize);
 
 impl Drop for CallPass<'_> {
     fn drop(&mut self) {
-        if let Some(v) = self.1 {
-            self.0.in_call[v].store(false, SeqCst);
-        }
+        self.0.in_call[self.1].store(false, SeqCst);
         self.0.active.fetch_sub(1, SeqCst);
     }
 }
@@ -140,7 +138,9 @@ struct ControlPass<'a>(&'a Gate);
 
 impl Drop for ControlPass<'_> {
     fn drop(&mut self) {
-        self.0.active.store(0, SeqCst);
+        // Not a store of 0: a call refused meanwhile may still hold its
+        // transient increment, and takes it back itself.
+        self.0.active.fetch_sub(CONTROL, SeqCst);
     }
 }
 
@@ -165,7 +165,7 @@ impl Gate {
             self.active.fetch_sub(1, SeqCst);
             return Err(Error::Busy);
         }
-        Ok(CallPass(self, Some(v)))
+        Ok(CallPass(self, v))
     }
 
     fn control(&self) -> Result<ControlPass<'_>, Error> {
@@ -377,5 +377,40 @@ pub fn fn_name(fid: u32) -> Option<&'static str> {
     unsafe {
         let p = sys::vpsci_fn_name(fid);
         (!p.is_null()).then(|| std::ffi::CStr::from_ptr(p).to_str().unwrap_or("?"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A call refused while a control function holds the gate takes its
+    /// increment back after the control function may have ended: the
+    /// count must survive that order (a release that stored 0 made the
+    /// gate wrap to "control held" for good).
+    #[test]
+    fn refused_call_outliving_the_control_pass() {
+        let gate = Gate::new(2);
+        let pass = gate.control().unwrap();
+        // A call, half-way: its increment is in, it saw CONTROL...
+        assert_ne!(gate.active.fetch_add(1, SeqCst) & CONTROL, 0);
+        drop(pass); // ...the control function ends...
+        gate.active.fetch_sub(1, SeqCst); // ...and the call backs out.
+        assert_eq!(gate.active.load(SeqCst), 0);
+        assert!(gate.control().is_ok());
+        assert!(gate.call(1).is_ok());
+        assert_eq!(gate.call(2).err(), Some(Error::Range));
+    }
+
+    #[test]
+    fn one_call_per_vcpu_and_no_control_meanwhile() {
+        let gate = Gate::new(2);
+        let a = gate.call(0).unwrap();
+        assert_eq!(gate.call(0).err(), Some(Error::Busy));
+        assert!(gate.call(1).is_ok());
+        assert_eq!(gate.control().err(), Some(Error::Busy));
+        drop(a);
+        assert!(gate.control().is_ok());
+        assert_eq!(gate.active.load(SeqCst), 0);
     }
 }

@@ -460,3 +460,44 @@ fn damaged_snapshots_are_refused_cleanly() {
     println!("damaged snapshots: {} refused, {} accepted", refused, accepted);
     assert!(refused > 1900, "only {} of 2000 damaged snapshots refused", refused);
 }
+
+/// The run-time gate under contention: calls on four vCPUs race snapshots
+/// and resets from another thread. Each call or control function either
+/// goes through or gets `Error::Busy`; afterwards the VM is quiescent again
+/// (a gate that lost count would refuse everything from then on).
+#[test]
+fn calls_race_control_functions() {
+    const CALLS: u32 = 20_000;
+    let vm = new_vm();
+    bring_up(&vm, 4);
+    let done = AtomicU32::new(0);
+    let busy_calls = AtomicU32::new(0);
+    let (mut snaps, mut refused) = (0u32, 0u32);
+    let version = Call::hvc([vpsci_fn32(sys::VPSCI_FN_PSCI_VERSION) as u64, 0, 0, 0]);
+    thread::scope(|s| {
+        for c in 0..4 {
+            let (vm, done, busy_calls, version) = (&vm, &done, &busy_calls, &version);
+            s.spawn(move || {
+                for _ in 0..CALLS {
+                    match vm.call(c, version) {
+                        Ok(r) => assert_eq!(r.x[0], sys::VPSCI_VERSION_1_3 as u64),
+                        Err(Error::Busy) => drop(busy_calls.fetch_add(1, SeqCst)),
+                        Err(e) => panic!("vcpu{}: {:?}", c, e),
+                    }
+                }
+                done.fetch_add(1, SeqCst);
+            });
+        }
+        while done.load(SeqCst) < 4 {
+            match vm.snapshot() {
+                Ok(_) => snaps += 1,
+                Err(Error::Busy) => refused += 1,
+                Err(e) => panic!("snapshot: {:?}", e),
+            }
+        }
+    });
+    println!("gate: {} snapshots, {} refused; {} calls refused of {}", snaps, refused,
+             busy_calls.load(SeqCst), 4 * CALLS);
+    assert!(vm.snapshot().is_ok() && vm.call(0, &version).is_ok(), "the gate lost count");
+    assert!(snaps + refused > 0);
+}
