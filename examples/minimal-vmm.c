@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * minimal-vmm [-c CPUS] [-m MIB] [-a BOOTARGS] IMAGE: the smallest KVM/arm64
+ * minimal-vmm [-c CPUS] [-m MIB] [-a BOOTARGS] [-s] IMAGE: the smallest KVM/arm64
  * VMM whose PSCI is libvpsci's, in the "user" mode of docs/embedding.md (the
  * SMCCC filter forwards the whole PSCI range; the engine answers every call),
  * written from that guide and include/vpsci/ only; "step N" is the guide's.
  * Boots an arm64 Image with CPUS vCPUs (4), MIB MiB of RAM (256), a vGICv3,
- * the architected timer and a write-only PL011; PSCI 1.3, HVC, SYSTEM_SUSPEND.
+ * the architected timer and a write-only PL011; PSCI 1.3 over HVC (-s: SMC),
+ * SYSTEM_SUSPEND.
  * Exit status: 0 SYSTEM_OFF, 4 SYSTEM_OFF2 (hibernated), 5 SYSTEM_RESET or
  * RESET2 (no reboot in place), 3 the guest crashed the VM, 1 host error, 2 usage.
  */
@@ -75,6 +76,7 @@ static struct {
 	uint8_t *ram;
 	uint64_t ram_size;
 	uint32_t nr;
+	enum vpsci_conduit conduit;	/* what the DT says; both reach KVM */
 	struct kvm_vcpu_init init;	/* preferred target, PSCI 0.2 feature */
 	struct vpsci_vm *psci;
 	struct vcpu vcpus[MAX_VCPUS];
@@ -504,7 +506,7 @@ static void create_machine(void)
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
 	struct vpsci_mem_region ram = { RAM_BASE, vm.ram_size };
 	struct vpsci_config cfg = { .size = sizeof(cfg), .version = VPSCI_VERSION_1_3,
-				    .conduit = VPSCI_CONDUIT_HVC, .nr_vcpus = vm.nr, .mem = &ram,
+				    .conduit = vm.conduit, .nr_vcpus = vm.nr, .mem = &ram,
 				    .nr_mem = 1, .flags = VPSCI_CFG_SYSTEM_SUSPEND };
 	uint64_t mpidrs[MAX_VCPUS];
 	long run_size;
@@ -555,18 +557,20 @@ int main(int argc, char **argv)
 
 	vm.nr = 4;
 	vm.ram_size = 256ull << 20;
-	while ((c = getopt(argc, argv, "c:m:a:")) != -1) {
+	while ((c = getopt(argc, argv, "c:m:a:s")) != -1) {
 		if (c == 'c')
 			vm.nr = (uint32_t)strtoul(optarg, NULL, 0);
 		else if (c == 'm')
 			vm.ram_size = strtoull(optarg, NULL, 0) << 20;
 		else if (c == 'a')
 			bootargs = optarg;
+		else if (c == 's')
+			vm.conduit = VPSCI_CONDUIT_SMC;
 		else
 			optind = argc;	/* usage */
 	}
 	if (optind != argc - 1 || vm.nr < 1 || vm.nr > MAX_VCPUS || vm.ram_size < (16u << 20)) {
-		fprintf(stderr, "usage: minimal-vmm [-c CPUS] [-m MIB] [-a BOOTARGS] IMAGE\n");
+		fprintf(stderr, "usage: minimal-vmm [-c CPUS] [-m MIB] [-a BOOTARGS] [-s] IMAGE\n");
 		return 2;
 	}
 	sigaction(SIGUSR2, &sa, NULL);

@@ -7,7 +7,8 @@
 #   make minimal-vmm   $(BUILD)/arm64/bin/minimal-vmm (static aarch64)
 #   make check-example the conformance guest with 4 vCPUs under it, inside
 #                      the testbed: every test of psci.sel=all passes or
-#                      SKIPs and the run ends in SYSTEM_OFF; psci.sel=off2
+#                      SKIPs and the run ends in SYSTEM_OFF, over HVC and
+#                      over SMC; psci.sel=off2
 #                      ends in SYSTEM_OFF2 (status 4), psci.sel=reset in a
 #                      reset (5); two hostile images are refused (2)
 

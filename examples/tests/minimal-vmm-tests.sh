@@ -4,7 +4,8 @@
 # Runs INSIDE the testbed (make check-example): the conformance guest under
 # examples/minimal-vmm.c with 4 vCPUs.
 #   all   every test passes or SKIPs (no "not ok", no bail-out, the guest's
-#         own summary says 0 failed) and the run ends in SYSTEM_OFF (status 0)
+#         own summary says 0 failed) and the run ends in SYSTEM_OFF (status 0);
+#         again with the SMC conduit (-s)
 #   off2  SYSTEM_OFF2 reaches the VMM as hibernation (status 4)
 #   reset SYSTEM_RESET reaches it as a reset (status 5)
 # and two hostile images are refused with status 2.
@@ -19,18 +20,22 @@ fail=0
 ok() { pass=$((pass + 1)); echo "PASS $*"; }
 ko() { fail=$((fail + 1)); echo "FAIL $*"; }
 
-# run SEL: the guest with psci.sel=SEL; sets $st and $log.
+# run SEL [NAME [ARGS]]: the guest with psci.sel=SEL and minimal-vmm ARGS;
+# sets $st and $log (NAME.log, NAME defaults to SEL).
 # The console's CRLF line ends are dropped; prints the run's length.
 run() {
-	log=$out/$1.log
+	sel=$1
+	name=${2:-$1}
+	[ $# -ge 2 ] && shift 2 || shift
+	log=$out/$name.log
 	read -r t0 _ </proc/uptime
 	{
-		timeout 600 minimal-vmm -c 4 -m 256 -a "psci.sel=$1" "$img" </dev/null 2>&1
+		timeout 600 minimal-vmm -c 4 -m 256 -a "psci.sel=$sel" "$@" "$img" </dev/null 2>&1
 		echo "minimal-vmm-status=$?"
 	} | tr -d '\r' >"$log"
 	st=$(sed -n 's/^minimal-vmm-status=//p' "$log")
 	read -r t1 _ </proc/uptime
-	echo "$1: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+	echo "$name: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 }
 
 if [ ! -f "$img" ]; then
@@ -48,6 +53,12 @@ else
 		ko "all: status $st, $bad failures or bail-outs" ;;
 	*) tail -n 20 "$log"; ko "all: no clean summary (status $st)" ;;
 	esac
+
+	# The SMC conduit: the DT says "smc" and KVM forwards the SMCs.
+	run all all-smc -s
+	sum=$(grep -E '^[0-9]+ passed, 0 failed, [0-9]+ skipped$' "$log" | tail -n 1)
+	grep -q 'PSCI method smc' "$log" && [ -n "$sum" ] && [ "$st" = 0 ] &&
+		ok "all over SMC: $sum" || { tail -n 20 "$log"; ko "all over SMC: status $st"; }
 
 	run off2
 	[ "$st" = 4 ] && ok "off2: SYSTEM_OFF2 is hibernation (status 4)" ||
