@@ -6,7 +6,8 @@
 //! each struct, every constant, and every function prototype (regenerated as
 //! C from the Rust types and compiled against the header). Every function is
 //! `unsafe`; the contracts are the header's. The safe API is the `vpsci`
-//! crate.
+//! crate. Feature "fdt" adds `include/vpsci/vpsci_fdt.h` (libvpsci-fdt,
+//! linked with libfdt).
 //!
 //! The ABI rule (include/vpsci/vpsci.h, "ABI rule"): `vpsci_config`,
 //! `vpsci_ops`, `vpsci_call` and `vpsci_result` start with `size`, which
