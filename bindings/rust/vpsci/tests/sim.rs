@@ -501,3 +501,37 @@ fn calls_race_control_functions() {
     assert!(vm.snapshot().is_ok() && vm.call(0, &version).is_ok(), "the gate lost count");
     assert!(snaps + refused > 0);
 }
+
+/// A host with a clock (`Ops::HAS_CLOCK`): PSCI_STAT counts a CPU_SUSPEND
+/// into a composite built with `Vm::power_state`, timed through `now_us`.
+#[test]
+fn stat_uses_the_hosts_clock() {
+    struct Clocked(AtomicU32);
+    impl Ops for Clocked {
+        const HAS_CLOCK: bool = true;
+        fn cpu_on(&self, _: u32, _: &Entry) -> Result<(), StartFailed> {
+            Ok(())
+        }
+        fn cpu_stop(&self, _: u32) {}
+        fn now_us(&self) -> u64 {
+            1000 * self.0.fetch_add(1, SeqCst) as u64 // 1 ms per reading
+        }
+    }
+    let mut cfg = config();
+    cfg.flags = Flags::STAT;
+    cfg.pd_levels = 1;
+    cfg.pd_states[0] = sys::VPSCI_PD_RETENTION | sys::VPSCI_PD_OFF;
+    let vm = Vm::new(&cfg, Clocked(AtomicU32::new(0))).unwrap();
+    let ps = vm.power_state(sys::VPSCI_LOCAL_RETENTION, 0, 0).unwrap();
+    assert_eq!(vm.power_state(sys::VPSCI_LOCAL_RUN, 0, 2), Err(Error::Inval), "not offered");
+
+    let call = |fid, a: [u64; 3]| vm.call(0, &Call::hvc([fid as u64, a[0], a[1], a[2]])).unwrap();
+    let r = call(vpsci_fn32(sys::VPSCI_FN_CPU_SUSPEND), [ps as u64, 0, 0]);
+    assert_eq!(r.exit, Exit::Suspend { power_state: ps, entry: None });
+    vm.vcpu_wake(0).unwrap();
+    let count = call(vpsci_fn64(sys::VPSCI_FN_PSCI_STAT_COUNT), [0, ps as u64, 0]);
+    let residency = call(vpsci_fn64(sys::VPSCI_FN_PSCI_STAT_RESIDENCY), [0, ps as u64, 0]);
+    assert_eq!(count.x[0], 1, "one suspension counted");
+    assert!(residency.x[0] >= 1000, "residency {} us from the host's clock", residency.x[0]);
+    assert!(vm.ops().0.load(SeqCst) >= 2, "now_us read at suspend and at wake");
+}
