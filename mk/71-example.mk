@@ -11,6 +11,7 @@
 #                      over SMC; psci.sel=off2
 #                      ends in SYSTEM_OFF2 (status 4), psci.sel=reset in a
 #                      reset (5); two hostile images are refused (2)
+#   make check-example-full  the same on the 7.x testbed host kernel
 
 EXAMPLE_BIN := $(BUILD)/arm64/bin/minimal-vmm
 EXAMPLE_CFLAGS := $(CSTD) $(WARN) $(OPT) -pthread
@@ -41,12 +42,19 @@ $(EXAMPLE_BIN):
 		"gcc-aarch64-linux-gnu; run 'make setup')" >&2; exit 1
 endif
 
+EXAMPLE_TESTBED_RUN = BUILD=$(BUILD) testbed/run --timeout 900 \
+	--add examples/tests/minimal-vmm-tests.sh:bin/minimal-vmm-tests
+
+.PHONY: check-example-full
 check-example: $(EXAMPLE_BIN) guest
-	@BUILD=$(BUILD) testbed/run --timeout 900 \
-		--add examples/tests/minimal-vmm-tests.sh:bin/minimal-vmm-tests \
-		-- sh bin/minimal-vmm-tests
+	@$(EXAMPLE_TESTBED_RUN) -- sh bin/minimal-vmm-tests
+
+# make check-full (which runs check-example too): the same on the 7.x host kernel.
+check-example-full: $(EXAMPLE_BIN) guest
+	@$(EXAMPLE_TESTBED_RUN) --host-kernel 7 -- sh bin/minimal-vmm-tests
 
 CHECK_TARGETS += check-example
+CHECK_FULL_TARGETS += check-example-full
 
 # The lint of mk/56-lint.mk, applied to the example (no findings allowed).
 .PHONY: check-lint-example
