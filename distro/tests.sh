@@ -101,11 +101,11 @@ waker() {
 # progress: refresh $OUT/$name.log; echo the driver's new lines as they come.
 progress() {
 	cp "$OUT/$name.log.tmp" "$OUT/$name.log"
-	n=$(grep -c '^vpsci-test: ' "$OUT/$name.log")
-	[ "$n" -gt "$shown" ] || return 0
+	pn=$(grep -c '^vpsci-test: ' "$OUT/$name.log")
+	[ "$pn" -gt "$shown" ] || return 0
 	grep '^vpsci-test: ' "$OUT/$name.log" | sed -n "$((shown + 1)),\$p" |
 		awk -v t="$(now)" -v n="$name" '{ printf "     | %s %7.1f %s\n", n, t, substr($0, 1, 200) }'
-	shown=$n
+	shown=$pn
 }
 
 # run NAME ARGS...: one vpsci-run, console in $OUT/NAME.log (CRs dropped),
@@ -119,7 +119,7 @@ run() {
 	: >"$OUT/$name.log"
 	waker "$OUT/$name.log" "$OUT/$name.ev" "$OUT/$name.fifo" &
 	wpid=$!
-	t0=$(now)
+	rt0=$(now)
 	timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$OUT/$name.ev" "$@" \
 		<"$OUT/$name.fifo" 2>&1 | tr -d '\r' >"$OUT/$name.log.tmp" &
 	vpid=$!
@@ -135,7 +135,7 @@ run() {
 	kill $wpid 2>/dev/null
 	wait $wpid 2>/dev/null
 	exec 3>&-
-	elapsed=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
+	elapsed=$(awk -v a="$rt0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
 	echo "     ($name: vpsci-run status $st after $elapsed s)"
 }
 
