@@ -21,7 +21,7 @@ check-lint:
 		$(ENGINE_CPPFLAGS) -I$(ARM64_SYSROOT)/usr/include/aarch64-linux-gnu \
 		-I$(ARM64_SYSROOT)/usr/include --error-exitcode=1 --quiet vmm/
 	cppcheck --enable=warning,performance,portability --std=c11 --inline-suppr -D__aarch64__ \
-		$(ENGINE_CPPFLAGS) -Iguest --error-exitcode=1 --quiet guest/
+		$(ENGINE_CPPFLAGS) -Iguest -Iguest/runtime --error-exitcode=1 --quiet guest/
 	@out=$$(clang-tidy --quiet --warnings-as-errors='*' -checks='$(LINT_TIDY_CHECKS)' \
 		$(ENGINE_SRCS) $(ENGINE_FDT_SRCS) -- $(ENGINE_CPPFLAGS) $(CSTD) 2>&1 && \
 		clang-tidy --quiet --warnings-as-errors='*' -checks='$(LINT_TIDY_CHECKS)' \

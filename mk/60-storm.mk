@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# The hostile-guest storm (guest/storm.c, psci.sel=storm): every vCPU issues
+# The hostile-guest storm (guest/programs/storm.c, psci.sel=storm): every vCPU issues
 # random SMCCC calls for a bounded time under vpsci-run in the testbed; then
 # the guest must still power off cleanly and scripts/check-events must find
 # the events log consistent (scripts/storm-testbed does the run and checks).

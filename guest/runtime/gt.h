@@ -105,7 +105,7 @@ void gt_delay_us(uint64_t us);
 unsigned int gt_this_cpu(void);		/* index in gt_boot.mpidr */
 void gt_clean_dcache(const void *p, size_t len);
 
-/* ---- libc subset (libc.c; declared in guest/include/string.h, stdlib.h) */
+/* ---- libc subset (libc.c; declared in include/string.h, stdlib.h) ---- */
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) GT_PRINTF(3, 4);
@@ -125,10 +125,11 @@ void gt_printf(const char *fmt, ...) GT_PRINTF(1, 2);	/* whole line, locked */
 
 enum gt_verdict { GT_PASS, GT_FAIL, GT_SKIP };
 
-/* The running test's explanation, filled by gt_pass/gt_fail/gt_skip. */
-enum gt_verdict gt_pass(const char *fmt, ...) GT_PRINTF(1, 2);
-enum gt_verdict gt_fail(const char *fmt, ...) GT_PRINTF(1, 2);
-enum gt_verdict gt_skip(const char *fmt, ...) GT_PRINTF(1, 2);
+/* A verdict with the running test's explanation (printf format), for gt_tap_result. */
+enum gt_verdict gt_verdict_why(enum gt_verdict v, const char *fmt, ...) GT_PRINTF(2, 3);
+#define gt_pass(...)	gt_verdict_why(GT_PASS, __VA_ARGS__)
+#define gt_fail(...)	gt_verdict_why(GT_FAIL, __VA_ARGS__)
+#define gt_skip(...)	gt_verdict_why(GT_SKIP, __VA_ARGS__)
 void gt_note(const char *fmt, ...) GT_PRINTF(1, 2);	/* "# ..." diagnostic line */
 
 struct gt_test {
@@ -192,6 +193,8 @@ void gt_mmu_map_ram(void);
 int gt_gic_init(void);		/* 0, or -1 when no usable GICv3 */
 int gt_gic_cpu_init(void);	/* per CPU: wake the redistributor, enable the timer PPI */
 bool gt_gic_ready(void);
+int gt_gic_private_irq(unsigned int intid, bool on);	/* SGI/PPI of this CPU on or off */
+void gt_gic_send_sgi(unsigned int intid, uint64_t mpidr);
 void gt_timer_arm_us(uint64_t us);	/* virtual timer interrupt (masked by DAIF) */
 void gt_timer_arm_now(void);		/* already pending: WFI returns at once */
 void gt_timer_disarm(void);
@@ -279,9 +282,9 @@ GT_NORETURN void gt_secondary_main(unsigned int cpu, const struct gt_entry_obs *
 /* ---- selectors ---------------------------------------------------------- */
 
 void gt_run_bench(void);
-void gt_run_storm(void);	/* storm.c: psci.sel=storm */
-void gt_run_snapshot(void);	/* snapshot.c: psci.sel=snapshot */
-void gt_run_memprot(void);	/* tests/optional.c: psci.sel=memprot */
+void gt_run_storm(void);	/* programs/storm.c: psci.sel=storm */
+void gt_run_snapshot(void);	/* programs/snapshot.c: psci.sel=snapshot */
+void gt_run_memprot(void);	/* tests/mem_protect.c: psci.sel=memprot */
 extern uint64_t gt_null_call_fid;	/* psci.nullcall=, 0 if none */
 
 #define GT_DEN(s)	"DEN0022 " s

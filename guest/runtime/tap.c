@@ -72,41 +72,13 @@ void gt_note(const char *fmt, ...)
 	va_end(ap);
 }
 
-static enum gt_verdict set_reason(enum gt_verdict v, const char *fmt, va_list ap)
+/* gt_pass / gt_fail / gt_skip: the verdict v, with its explanation kept for the TAP line. */
+enum gt_verdict gt_verdict_why(enum gt_verdict v, const char *fmt, ...)
 {
+	va_list ap;
+
+	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
-	return v;
-}
-
-enum gt_verdict gt_pass(const char *fmt, ...)
-{
-	va_list ap;
-	enum gt_verdict v;
-
-	va_start(ap, fmt);
-	v = set_reason(GT_PASS, fmt, ap);
-	va_end(ap);
-	return v;
-}
-
-enum gt_verdict gt_fail(const char *fmt, ...)
-{
-	va_list ap;
-	enum gt_verdict v;
-
-	va_start(ap, fmt);
-	v = set_reason(GT_FAIL, fmt, ap);
-	va_end(ap);
-	return v;
-}
-
-enum gt_verdict gt_skip(const char *fmt, ...)
-{
-	va_list ap;
-	enum gt_verdict v;
-
-	va_start(ap, fmt);
-	v = set_reason(GT_SKIP, fmt, ap);
 	va_end(ap);
 	return v;
 }

@@ -204,23 +204,8 @@ entry_common:
 	bl	gt_mmu_on
 
 	/* This CPU's index: its MPIDR affinity in gt_boot.mpidr[]. */
-	mrs	x0, mpidr_el1
-	ldr	x9, =GT_MPIDR_AFF_MASK
-	and	x0, x0, x9
-	adrp	x9, gt_boot
-	add	x9, x9, :lo12:gt_boot
-	ldr	x10, [x9, #GT_BI_NR_CPUS]
-	add	x11, x9, #GT_BI_MPIDR
-	mov	x12, #0
-1:	cmp	x12, x10
-	b.hs	unknown_cpu
-	ldr	x13, [x11, x12, lsl #3]
-	cmp	x13, x0
-	b.eq	2f
-	add	x12, x12, #1
-	b	1b
-
-2:	cmp	x21, #GT_ENTRY_RESUME
+	gt_cpu_index x0, x9, x10, x11, x13, x12, unknown_cpu
+	cmp	x21, #GT_ENTRY_RESUME
 	b.eq	resume
 
 	/* CPU_ON: a fresh stack at the top of this CPU's slot. */
@@ -229,10 +214,7 @@ entry_common:
 	add	x10, x10, x11, lsl #14	/* GT_STACK_SIZE = 1 << 14 */
 	mov	sp, x10
 	sub	sp, sp, #GT_OBS_SIZE
-	stp	x19, x20, [sp]
-	stp	x22, x23, [sp, #16]
-	stp	x24, x25, [sp, #32]
-	stp	x21, xzr, [sp, #48]
+	gt_store_obs sp
 	mov	x0, x12
 	mov	x1, sp
 	bl	gt_secondary_main
@@ -248,19 +230,11 @@ resume:
 	adrp	x9, gt_resume_obs
 	add	x9, x9, :lo12:gt_resume_obs
 	add	x9, x9, x12, lsl #6	/* GT_OBS_SIZE */
-	stp	x19, x20, [x9]
-	stp	x22, x23, [x9, #16]
-	stp	x24, x25, [x9, #32]
-	stp	x21, xzr, [x9, #48]
+	gt_store_obs x9
 	adrp	x9, gt_susp_ctx
 	add	x9, x9, :lo12:gt_susp_ctx
 	add	x9, x9, x12, lsl #7	/* GT_SUSP_SIZE */
-	ldp	x19, x20, [x9]
-	ldp	x21, x22, [x9, #16]
-	ldp	x23, x24, [x9, #32]
-	ldp	x25, x26, [x9, #48]
-	ldp	x27, x28, [x9, #64]
-	ldp	x29, x30, [x9, #80]
+	gt_susp_regs ldp, x9
 	ldr	x10, [x9, #96]
 	mov	sp, x10
 	mov	x0, #(GT_RESUMED & 0xffff)

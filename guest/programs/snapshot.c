@@ -22,15 +22,6 @@
 #define PATTERN_WORDS		(64 * 1024 / 8)
 #define GO_TIMEOUT_MS		600000u	/* guest time: the counter stops while snapshotted */
 
-#define GICR_TYPER		0x0008
-#define GICR_TYPER_VLPIS	(1ull << 1)
-#define GICR_TYPER_LAST		(1ull << 4)
-#define GICR_SGI		0x10000
-#define GICR_IGROUPR0		0x0080
-#define GICR_ISENABLER0		0x0100
-#define GICR_ICENABLER0		0x0180
-#define GICR_ICPENDR0		0x0280
-#define GICR_IPRIORITYR		0x0400
 #define PL011_DR		0x00
 #define PL011_FR		0x18
 #define PL011_FR_RXFE		(1u << 4)
@@ -86,62 +77,13 @@ static inline uint32_t rd32(uint64_t a)
 	return *(volatile uint32_t *)a;
 }
 
-static inline void wr32(uint64_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
-
-/* This CPU's redistributor SGI frame (the one whose GICR_TYPER affinity is ours), or 0. */
-static uint64_t my_sgi_frame(void)
-{
-	uint64_t m = gt_read_sysreg(mpidr_el1);
-	uint64_t aff = ((m >> 32) & 0xff) << 24 | (m & 0xffffff);
-	uint64_t rd = gt_plat.gicr_base, end = gt_plat.gicr_base + gt_plat.gicr_size;
-
-	while (rd < end) {
-		uint64_t typer = *(volatile uint64_t *)(rd + GICR_TYPER);
-
-		if ((typer >> 32) == aff)
-			return rd + GICR_SGI;
-		if (typer & GICR_TYPER_LAST)
-			break;
-		rd += (typer & GICR_TYPER_VLPIS) ? 0x40000 : 0x20000;
-	}
-	return 0;
-}
-
-/* Let SNAP_SGI wake this CPU (Group 1, priority above the PMR, enabled). */
+/* Let SNAP_SGI wake this CPU (on), or no longer (off). */
 static int sgi_enable(bool on)
 {
-	uint64_t sgi = my_sgi_frame();
-	uint32_t prio;
-
-	if (!sgi)
-		return -1;
-	if (!on) {
-		wr32(sgi + GICR_ICENABLER0, 1u << SNAP_SGI);
-		wr32(sgi + GICR_ICPENDR0, 1u << SNAP_SGI);
-		return 0;
-	}
-	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | (1u << SNAP_SGI));
-	prio = rd32(sgi + GICR_IPRIORITYR);
-	prio = (prio & ~(0xffu << (8 * SNAP_SGI))) | (0x80u << (8 * SNAP_SGI));
-	wr32(sgi + GICR_IPRIORITYR, prio);
-	wr32(sgi + GICR_ISENABLER0, 1u << SNAP_SGI);
-	gt_dsb();
-	return 0;
-}
-
-/* ICC_SGI1R_EL1: SNAP_SGI to the CPU with this MPIDR (Aff0 < 16). */
-static void sgi_send(uint64_t mpidr)
-{
-	uint64_t v = ((uint64_t)SNAP_SGI << 24) | (((mpidr >> 32) & 0xff) << 48) |
-		     (((mpidr >> 16) & 0xff) << 32) | (((mpidr >> 8) & 0xff) << 16) |
-		     (1ull << (mpidr & 0xf));
+	int r = gt_gic_private_irq(SNAP_SGI, on);
 
 	gt_dsb();
-	gt_write_sysreg(S3_0_C12_C11_5, v);
-	gt_isb();
+	return r;
 }
 
 /* CPU3: power-down CPU_SUSPEND with no timer: only the SGI sent after the restore wakes it. */
@@ -287,7 +229,7 @@ static enum gt_verdict check_suspended(void)
 {
 	int64_t r;
 
-	sgi_send(gt_boot.mpidr[3]);
+	gt_gic_send_sgi(SNAP_SGI, gt_boot.mpidr[3]);
 	if (!gt_cpu_wait_done(3, GT_TIMEOUT_MS, &r)) {
 		gt_cpus[3].state = GT_CPU_LOST;
 		return gt_fail("CPU3 did not wake from CPU_SUSPEND after an SGI");

@@ -41,32 +41,11 @@ call_common:
  */
 	.globl	gt_smccc_suspend
 gt_smccc_suspend:
-	mrs	x9, mpidr_el1
-	ldr	x10, =GT_MPIDR_AFF_MASK
-	and	x9, x9, x10
-	adrp	x10, gt_boot
-	add	x10, x10, :lo12:gt_boot
-	ldr	x11, [x10, #GT_BI_NR_CPUS]
-	add	x10, x10, #GT_BI_MPIDR
-	mov	x12, #0
-1:	cmp	x12, x11
-	b.hs	3f
-	ldr	x13, [x10, x12, lsl #3]
-	cmp	x13, x9
-	b.eq	2f
-	add	x12, x12, #1
-	b	1b
-3:	mov	x0, #-6			/* INTERNAL_FAILURE: we are not in /cpus */
-	ret
-2:	adrp	x10, gt_susp_ctx
+	gt_cpu_index x9, x10, x11, x10, x13, x12, 3f
+	adrp	x10, gt_susp_ctx
 	add	x10, x10, :lo12:gt_susp_ctx
 	add	x10, x10, x12, lsl #7
-	stp	x19, x20, [x10]
-	stp	x21, x22, [x10, #16]
-	stp	x23, x24, [x10, #32]
-	stp	x25, x26, [x10, #48]
-	stp	x27, x28, [x10, #64]
-	stp	x29, x30, [x10, #80]
+	gt_susp_regs stp, x10
 	mov	x11, sp
 	str	x11, [x10, #96]
 	dsb	ish
@@ -76,6 +55,8 @@ gt_smccc_suspend:
 	hvc	#0
 	ret
 4:	smc	#0
+	ret
+3:	mov	x0, #-6			/* INTERNAL_FAILURE: we are not in /cpus */
 	ret
 
 	.ltorg

@@ -23,6 +23,8 @@
 #define GICR_SGI		0x10000
 #define GICR_IGROUPR0		0x0080
 #define GICR_ISENABLER0		0x0100
+#define GICR_ICENABLER0		0x0180
+#define GICR_ICPENDR0		0x0280
 #define GICR_IPRIORITYR		0x0400
 
 static bool gic_ok;
@@ -94,27 +96,59 @@ static uint64_t my_redist(void)
 	return 0;
 }
 
+/*
+ * A private interrupt (SGI or PPI, INTID < 32) of this CPU: on, Group 1 at
+ * priority 0x80 (above the PMR) and enabled; off, disabled and no longer
+ * pending. 0, or -1 when this CPU has no redistributor.
+ */
+int gt_gic_private_irq(unsigned int intid, bool on)
+{
+	uint64_t rd = my_redist(), sgi, prio_reg;
+	uint32_t prio;
+
+	if (!rd || intid >= 32)
+		return -1;
+	sgi = rd + GICR_SGI;
+	if (!on) {
+		wr32(sgi + GICR_ICENABLER0, 1u << intid);
+		wr32(sgi + GICR_ICPENDR0, 1u << intid);
+		return 0;
+	}
+	prio_reg = sgi + GICR_IPRIORITYR + (intid & ~3u);
+	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | (1u << intid));
+	prio = rd32(prio_reg);
+	prio &= ~(0xffu << (8 * (intid & 3)));
+	prio |= 0x80u << (8 * (intid & 3));
+	wr32(prio_reg, prio);
+	wr32(sgi + GICR_ISENABLER0, 1u << intid);
+	return 0;
+}
+
+/* ICC_SGI1R_EL1: SGI intid to the CPU with this MPIDR (Aff0 < 16). */
+void gt_gic_send_sgi(unsigned int intid, uint64_t mpidr)
+{
+	uint64_t v = ((uint64_t)(intid & 0xf) << 24) | (((mpidr >> 32) & 0xff) << 48) |
+		     (((mpidr >> 16) & 0xff) << 32) | (((mpidr >> 8) & 0xff) << 16) |
+		     (1ull << (mpidr & 0xf));
+
+	gt_dsb();
+	gt_write_sysreg(S3_0_C12_C11_5, v);
+	gt_isb();
+}
+
 int gt_gic_cpu_init(void)
 {
-	uint64_t rd, sgi, sre;
-	unsigned int ppi = gt_plat.timer_ppi;
-	uint32_t prio;
+	uint64_t rd, sre;
 
 	if (!gic_ok)
 		return -1;
 	rd = my_redist();
 	if (!rd)
 		return -1;
-	sgi = rd + GICR_SGI;
 	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~GICR_WAKER_PSLEEP);
 	if (!wait_clear(rd + GICR_WAKER, GICR_WAKER_CASLEEP))
 		return -1;
-	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | (1u << ppi));
-	prio = rd32(sgi + GICR_IPRIORITYR + (ppi & ~3u));
-	prio &= ~(0xffu << (8 * (ppi & 3)));
-	prio |= 0x80u << (8 * (ppi & 3));
-	wr32(sgi + GICR_IPRIORITYR + (ppi & ~3u), prio);
-	wr32(sgi + GICR_ISENABLER0, 1u << ppi);
+	gt_gic_private_irq(gt_plat.timer_ppi, true);
 
 	sre = gt_read_sysreg(S3_0_C12_C12_5);	/* ICC_SRE_EL1 */
 	gt_write_sysreg(S3_0_C12_C12_5, sre | 1);
