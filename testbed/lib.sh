@@ -53,6 +53,19 @@ tb_die() {
 	exit "$st"
 }
 
+# tb_bad MESSAGE...: a bad command line: the message and where to look, then
+# exit $TB_E_USAGE.
+tb_bad() {
+	tb_log "$*"
+	tb_log "try 'testbed/$tb_prog --help'"
+	exit $TB_E_USAGE
+}
+
+# tb_is_uint STRING: is STRING a non-empty run of decimal digits?
+tb_is_uint() {
+	case "$1" in '' | *[!0-9]*) return 1 ;; esac
+}
+
 # tb_need_tools TOOL[:PACKAGE]...: fail early, naming the Debian package.
 tb_need_tools() {
 	local t tool pkg
