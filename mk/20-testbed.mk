@@ -60,8 +60,7 @@ $(KVM_SMOKE): testbed/smoke/kvm-smoke.c $(ARM64_SYSROOT)/.stamp
 	$(TESTBED_CC) $(TESTBED_CFLAGS) $(ARM64_CPPFLAGS) -o $@ $<
 else
 $(KVM_SMOKE):
-	@echo "testbed: error: missing tool '$(TESTBED_CC)' (Debian package" \
-		"gcc-aarch64-linux-gnu; run 'make setup')" >&2; exit 120
+	$(call missing_tool,$(TESTBED_CC),gcc-aarch64-linux-gnu)
 endif
 
 # A minimal bare-metal image (Linux Image format) to check testbed/run-tcg on
@@ -70,8 +69,7 @@ TCG_HELLO := $(TESTBED_DIR)/tcg-hello.bin
 
 ifeq ($(HAVE_CROSS)$(filter aarch64,$(HOST_ARCH)),)
 $(TCG_HELLO):
-	@echo "testbed: error: missing tool '$(CROSS_CC)' (Debian package" \
-		"gcc-aarch64-linux-gnu; run 'make setup')" >&2; exit 120
+	$(NEED_CROSS)
 else
 TESTBED_AS := $(if $(filter aarch64,$(HOST_ARCH)),$(CC),$(CROSS_CC))
 TESTBED_OBJCOPY := $(if $(filter aarch64,$(HOST_ARCH)),objcopy,$(CROSS_COMPILE)objcopy)
@@ -93,6 +91,11 @@ testbed-setup:
 
 # The smoke test inside the testbed, one boot per host kernel.
 TESTBED_KERNELS := 6.12 7
+# $(call each_host_kernel,RUN,TIMEOUT,COMMAND): a recipe running COMMAND in
+# one testbed boot per host kernel (RUN: a testbed/run command line with its
+# --add options), stopping at the first failure. No commas in the arguments.
+each_host_kernel = @set -e; for k in $(TESTBED_KERNELS); do \
+	$(1) --host-kernel $$k --timeout $(2) -- $(3); done
 .PHONY: check-testbed $(addprefix check-testbed-,$(TESTBED_KERNELS))
 check-testbed: check-testbed-tcg $(addprefix check-testbed-,$(TESTBED_KERNELS))
 $(addprefix check-testbed-,$(TESTBED_KERNELS)): check-testbed-%: $(KVM_SMOKE)

@@ -10,7 +10,7 @@
 
 SNAP_TESTBED_RUN = BUILD=$(BUILD) testbed/run --add vmm/tests:snapshot-tests
 
-.PHONY: check-snapshot check-snapshot-full
+.PHONY: check-snapshot check-snapshot-full check-snapshot-asan
 
 check-snapshot: $(VMM_BIN) guest
 	@$(SNAP_TESTBED_RUN) --timeout 600 -- sh snapshot-tests/snapshot-tests.sh quick
@@ -36,17 +36,14 @@ check-snapshot-full: $(VMM_BIN) guest
 # Every scenario again with vpsci-run under ASan + UBSan (mk/61-vmm-asan.mk):
 # any sanitizer report fails (the storm and the Linux guest are left out:
 # too slow sanitized). make check-full only.
-.PHONY: check-snapshot-asan
 check-snapshot-asan: vpsci-run-asan guest
 	@$(SNAP_TESTBED_RUN) --host-kernel 6.12 --timeout 900 \
 		--add $(ASAN_BIN):asan/ --add $(ASAN_DIR)/lib:asan/lib -- \
 		ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:exitcode=99 \
 		VPSCI_RUN=$(ASAN_TB)/vpsci-run-asan sh snapshot-tests/snapshot-tests.sh asan
 
-ifeq ($(VMM_CAN_BUILD)$(HAVE_CROSS),11)
 CHECK_TARGETS += check-snapshot
 CHECK_FULL_TARGETS += check-snapshot-full
-endif
-ifeq ($(HAVE_CROSS)$(HOST_ARCH),1x86_64)
+ifeq ($(HOST_ARCH),x86_64)
 CHECK_FULL_TARGETS += check-snapshot-asan
 endif

@@ -71,14 +71,14 @@ $(GUEST_TESTBED_COPY): $(GUEST_IMAGE)
 	@mkdir -p $(dir $@)
 	cp $< $@
 else
-guest check-guest check-guest-full conformance bench-guest:
-	@echo "$@: error: $(CROSS_CC) not found; run 'make setup' first" >&2; exit 3
+guest:
+	$(NEED_CROSS)
 endif
 
-ifeq ($(HAVE_CROSS),1)
 CHECK_TARGETS += check-guest
 CHECK_FULL_TARGETS += check-guest-full
 BENCH_TARGETS += bench-guest
+
 
 # make check: QEMU's PSCI over HVC (seconds) and vpsci-run user mode on the
 # 6.12 testbed kernel; any vpsci failure or unexplained QEMU failure fails.
@@ -99,4 +99,3 @@ bench-guest: guest $(VMM_BIN)
 	BUILD=$(BUILD) scripts/conformance-run --bench --out $(BUILD)/bench-guest \
 		qemu-hvc qemu-smc vpsci-6.12 vpsci-7
 	BUILD=$(BUILD) scripts/performance-report --in $(BUILD)/bench-guest
-endif
