@@ -4,15 +4,16 @@
 # VM snapshot and restore (vpsci-run --snapshot / --restore,
 # docs/vm-snapshot.md). Runs INSIDE the testbed, every scenario in one boot:
 #
-#   [VPSCI_RUN=BINARY] sh snapshot-tests.sh [quick|full|asan] [FOREIGN.snap]
+#   [VPSCI_RUN=BINARY] [SNAPSHOT_EXPORT=DIR] sh snapshot-tests.sh [quick|full|asan]
+#                                                                  [FOREIGN.snap]
 #
 # asan: quick without the storm and the Linux guest (the sanitized binary is
 # several times slower; the storm has its own ASan run in check-vmm-asan).
-# full without FOREIGN.snap also prints the conformance guest's file (gzip,
-# base64, between "snapshot-file-begin/end" lines) so that make can hand it
-# to the other host kernel's run as FOREIGN.snap: a move to another host
-# kernel must either restore and pass, or be refused cleanly (status 2,
-# naming what is missing).
+# With SNAPSHOT_EXPORT=DIR (a testbed/run --share) the conformance guest's
+# file is also copied to DIR/from-HOSTKERNEL.snap, so that make can hand it to
+# the other host kernel's run as FOREIGN.snap: a move to another host kernel
+# must either restore and pass, or be refused cleanly (status 2, naming what
+# is missing).
 #
 # The conformance guest's psci.sel=snapshot puts 4 vCPUs in different PSCI
 # states (on and checking, on and spinning, off, in CPU_SUSPEND), prints
@@ -415,10 +416,9 @@ else
 	if [ -n "$foreign" ] && [ -f "$foreign" ]; then
 		t_cross
 	fi
-	if [ "$what" = full ] && [ -z "$foreign" ] && [ -s "$OUT/vm.snap" ]; then
-		echo "snapshot-file-begin"
-		gzip -9 -c "$OUT/vm.snap" | base64
-		echo "snapshot-file-end"
+	if [ -n "${SNAPSHOT_EXPORT:-}" ] && [ -s "$OUT/vm.snap" ]; then
+		cp "$OUT/vm.snap" "$SNAPSHOT_EXPORT/from-$H.snap" &&
+			echo "snapshot-tests: the conformance guest's file is $SNAPSHOT_EXPORT/from-$H.snap"
 	fi
 fi
 [ "$what" = asan ] || t_linux
