@@ -102,19 +102,17 @@ $(addprefix check-testbed-,$(TESTBED_KERNELS)): check-testbed-%: $(KVM_SMOKE)
 	@BUILD=$(BUILD) testbed/run --host-kernel $* --timeout 300 -- kvm-smoke
 
 # testbed/run --share: a 512 MiB file of random bytes goes in through virtio-fs
-# and must arrive intact; what the testbed writes there must be on the host
-# after the run (testbed/smoke/share-test; about a minute, nested timings).
+# and its copy written by the testbed must be on the host, identical, after
+# the run (testbed/smoke/share-test; about two minutes, nested timings).
 SHARE_DIR := $(BUILD)/testbed-share
 check-testbed-share: $(KVM_SMOKE)
 	@rm -rf $(SHARE_DIR) && mkdir -p $(SHARE_DIR)
 	@head -c 512M /dev/urandom >$(SHARE_DIR)/big
-	@md5=$$(md5sum <$(SHARE_DIR)/big | cut -d' ' -f1); \
-	BUILD=$(BUILD) testbed/run --timeout 600 --share $(SHARE_DIR) \
-		--add testbed/smoke/share-test:share-test -- sh share-test share $$md5 && \
-	[ "$$(cat $(SHARE_DIR)/result)" = "$$md5" ] && \
-	[ "$$(md5sum <$(SHARE_DIR)/written)" = "$$(head -c 128M /dev/zero | md5sum)" ] || \
-		{ echo "check-testbed-share: what the testbed wrote is not on the host" >&2; exit 1; }
-	@echo "check-testbed-share: 512 MiB in and 128 MiB out through --share, intact"
+	@BUILD=$(BUILD) testbed/run --timeout 600 --share $(SHARE_DIR) \
+		--add testbed/smoke/share-test:share-test -- sh share-test share
+	@cmp $(SHARE_DIR)/big $(SHARE_DIR)/copy || \
+		{ echo "check-testbed-share: the testbed's copy differs from the file" >&2; exit 1; }
+	@echo "check-testbed-share: 512 MiB in and back out through --share, identical"
 	@rm -rf $(SHARE_DIR)
 
 CHECK_TARGETS += check-testbed

@@ -43,12 +43,15 @@ ifeq ($(HAVE_CROSS),1)
 ALL_TARGETS += guest
 guest: $(GUEST_TESTBED_COPY)
 
-# Header dependencies are generated (-MMD -MP: .d files next to the objects).
-$(GUEST_BUILD)/obj/%.c.o: guest/%.c | $(ARM64_SYSROOT)/.stamp
+# Header dependencies are generated (-MMD -MP: .d files next to the objects);
+# an object without its .d (built before -MMD, or the .d lost) is rebuilt.
+$(GUEST_BUILD)/obj/%.d: ;
+.PRECIOUS: $(GUEST_BUILD)/obj/%.d
+$(GUEST_BUILD)/obj/%.c.o: guest/%.c $(GUEST_BUILD)/obj/%.c.d | $(ARM64_SYSROOT)/.stamp
 	@mkdir -p $(dir $@)
 	$(CROSS_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(GUEST_BUILD)/obj/%.S.o: guest/%.S
+$(GUEST_BUILD)/obj/%.S.o: guest/%.S $(GUEST_BUILD)/obj/%.S.d
 	@mkdir -p $(dir $@)
 	$(CROSS_CC) $(GUEST_INC) -MMD -MP -c $< -o $@
 
