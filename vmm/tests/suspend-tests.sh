@@ -64,6 +64,66 @@ end_vm() {
 	elapsed=$(delta "$t_start" "$(now)")
 }
 
+# drive_wakes WAKES: wake run $name once per source in WAKES (comma-separated)
+# when its SYSTEM_SUSPEND event comes (rtc: the guest's own alarm does it),
+# and wait for each resume. Sets k (the cycles driven) and why (empty, or
+# what went wrong).
+drive_wakes() {
+	why=
+	k=0
+	for src in $(echo "$1" | tr , ' '); do
+		k=$((k + 1))
+		if [ "$src" != rtc ]; then
+			if ! wait_for "$ev" '"event":"SYSTEM_SUSPEND"' 150 $k "$stf"; then
+				why="cycle $k: no SYSTEM_SUSPEND event"
+				return
+			fi
+			sleep 1
+			case $src in
+			uart) printf 'w' >&3 ;;
+			signal) kill -USR1 "$pid" ;;
+			esac
+		fi
+		if ! wait_for "$tm" "vpsci-susp-cycle=$k resumed" 150 1 "$stf"; then
+			why="cycle $k ($src): the guest did not resume"
+			return
+		fi
+	done
+}
+
+# check_cycle K SRC: cycle K of run $name (woken by SRC): every CPU in $want
+# back, the process and RAM kept, the date advanced, SYSTEM_WAKE's reason
+# SRC; sets why on a problem, else prints the cycle's bench lines.
+check_cycle() {
+	line=$(grep -F "vpsci-susp-cycle=$1 resumed" "$tm" | head -1)
+	start=$(grep -F "vpsci-susp-cycle=$1 start" "$tm" | head -1)
+	case "$line" in
+	*" rc=0 online=$want marker=alive ram=ok "*) ;;
+	*)
+		why="cycle $1 ($2): resumed line '${line#* }', want online=$want"
+		return
+		;;
+	esac
+	d0=${start##*date=}
+	d1=${line##*date=}
+	[ "$d1" -gt "$d0" ] 2>/dev/null || { why="cycle $1: date did not advance ($d0 -> $d1)"; return; }
+	reason=$(ev_field "$ev" '"event":"SYSTEM_WAKE"' reason "$1")
+	[ "$reason" = "$2" ] || { why="cycle $1: SYSTEM_WAKE reason '$reason', want '$2'"; return; }
+	# Times: when this script saw the lines (guest console and vpsci-run -v
+	# both come through vpsci-run's output), and the events log's own
+	# measure of the time asleep.
+	ts=$(grep -F "SYSTEM_SUSPEND: asleep" "$tm" | sed -n "${1}p")
+	tw=$(grep -F "SYSTEM_SUSPEND: woken" "$tm" | sed -n "${1}p")
+	asleep=$(ev_field "$ev" '"event":"SYSTEM_WAKE"' suspended_s "$1")
+	cycle=$(delta "${start%% *}" "${line%% *}")
+	b=suspend-$tag-host$H-guest$gk-$1-$2
+	echo "bench $b-asleep $asleep s"
+	echo "bench $b-cycle $cycle s"
+	echo "bench $b-overhead $(delta "$asleep" "$cycle") s"
+	echo "bench $b-resume $(delta "${tw%% *}" "${line%% *}") s"
+	echo "bench $b-total $(delta "${ts%% *}" "${line%% *}") s"
+}
+
 # Aim: suspend to RAM in MODE with N vCPUs, one cycle per wake source in
 # WAKES (uart = console input, signal = SIGUSR1, rtc = PL031 alarm), DEN0022
 # 5.19: Linux offlines the secondaries (CPU_OFF), SYSTEM_SUSPEND suspends the
@@ -84,26 +144,7 @@ t_cycles() {
 	[ "$n" = 1 ] && want=0
 	start_vm -k "$K" -i "$I" -c "$n" -m "$MEM" --psci="$mode" "$@" \
 		-p "console=ttyAMA0 quiet panic=-1 vpsci.script=suspend-cycles vpsci.wakes=$wakes"
-	why=
-	k=0
-	for src in $(echo "$wakes" | tr , ' '); do
-		k=$((k + 1))
-		if [ "$src" != rtc ]; then
-			if ! wait_for "$ev" '"event":"SYSTEM_SUSPEND"' 150 $k "$stf"; then
-				why="cycle $k: no SYSTEM_SUSPEND event"
-				break
-			fi
-			sleep 1
-			case $src in
-			uart) printf 'w' >&3 ;;
-			signal) kill -USR1 "$pid" ;;
-			esac
-		fi
-		if ! wait_for "$tm" "vpsci-susp-cycle=$k resumed" 150 1 "$stf"; then
-			why="cycle $k ($src): the guest did not resume"
-			break
-		fi
-	done
+	drive_wakes "$wakes"
 	end_vm
 	[ -n "$why" ] || [ "$st" = 0 ] || why="exit status $st, expected 0 (SYSTEM_OFF)"
 	[ -n "$why" ] || grep -q "vpsci-susp-done cycles=$k" "$log" || why="no vpsci-susp-done line"
@@ -111,33 +152,7 @@ t_cycles() {
 	for src in $(echo "$wakes" | tr , ' '); do
 		[ -z "$why" ] || break
 		k=$((k + 1))
-		line=$(grep -F "vpsci-susp-cycle=$k resumed" "$tm" | head -1)
-		start=$(grep -F "vpsci-susp-cycle=$k start" "$tm" | head -1)
-		case "$line" in
-		*" rc=0 online=$want marker=alive ram=ok "*) ;;
-		*)
-			why="cycle $k ($src): resumed line '${line#* }', want online=$want"
-			break
-			;;
-		esac
-		d0=${start##*date=}
-		d1=${line##*date=}
-		[ "$d1" -gt "$d0" ] 2>/dev/null || { why="cycle $k: date did not advance ($d0 -> $d1)"; break; }
-		reason=$(ev_field "$ev" '"event":"SYSTEM_WAKE"' reason $k)
-		[ "$reason" = "$src" ] || { why="cycle $k: SYSTEM_WAKE reason '$reason', want '$src'"; break; }
-		# Times: when this script saw the lines (guest console and
-		# vpsci-run -v both come through vpsci-run's output), and the
-		# events log's own measure of the time asleep.
-		ts=$(grep -F "SYSTEM_SUSPEND: asleep" "$tm" | sed -n "${k}p")
-		tw=$(grep -F "SYSTEM_SUSPEND: woken" "$tm" | sed -n "${k}p")
-		asleep=$(ev_field "$ev" '"event":"SYSTEM_WAKE"' suspended_s $k)
-		cycle=$(delta "${start%% *}" "${line%% *}")
-		b=suspend-$tag-host$H-guest$gk-$k-$src
-		echo "bench $b-asleep $asleep s"
-		echo "bench $b-cycle $cycle s"
-		echo "bench $b-overhead $(delta "$asleep" "$cycle") s"
-		echo "bench $b-resume $(delta "${tw%% *}" "${line%% *}") s"
-		echo "bench $b-total $(delta "${ts%% *}" "${line%% *}") s"
+		check_cycle "$k" "$src"
 	done
 	susp=$(count "$ev" '"event":"SYSTEM_SUSPEND"')
 	wake=$(count "$ev" '"event":"SYSTEM_WAKE"')
