@@ -18,14 +18,9 @@
 #include <vpsci/vpsci.h>
 
 #include "layout.h"
+#include "machine.h"
 #include "psci/pm.h"
 #include "status.h"
-
-enum vmm_psci_mode {
-	VMM_PSCI_USER,		/* the whole PSCI range goes to libvpsci */
-	VMM_PSCI_HYBRID,	/* hot CPU calls in KVM, the rest in libvpsci */
-	VMM_PSCI_KERNEL,	/* KVM's in-kernel PSCI; only system events seen */
-};
 
 /* One --disk: a file the guest sees as a DT pmem-region (disk.c). */
 struct vmm_disk {
@@ -47,8 +42,6 @@ enum vmm_given {
 	VMM_GIVEN_SYSTEM_SUSPEND = 1u << 7,
 	VMM_GIVEN_DISK		= 1u << 8,
 };
-
-struct vmm_machine;
 
 /* Options, fixed for the whole run (every reboot uses the same). */
 struct vmm_opts {
