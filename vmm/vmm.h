@@ -43,6 +43,8 @@ enum vmm_given {
 	VMM_GIVEN_DISK		= 1u << 8,
 };
 
+struct snap_restore;
+
 /* Options, fixed for the whole run (every reboot uses the same). */
 struct vmm_opts {
 	const char *kernel;
@@ -68,6 +70,7 @@ struct vmm_opts {
 	unsigned int given;		/* enum vmm_given bits: options on the command line */
 	const char *snapshot_path;	/* --snapshot FILE: written on SIGQUIT */
 	const char *restore_path;	/* --restore FILE: continue a snapshotted VM */
+	const struct snap_restore *restore;	/* --restore: the validated file (state/restore.c) */
 	uint32_t snapshot_abi;		/* --snapshot-abi (tests): 0 = this build's */
 	bool snapshot_continue;		/* --snapshot-continue: run on after writing */
 	struct pm_opts pm;		/* power domains, optional functions (pm.c) */

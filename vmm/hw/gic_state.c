@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 
 #include "kvm_compat.h"
+#include "vmm.h"
 #include "state/snapshot.h"
 
 /* Distributor (GICv3 IHI0069 12.9) */
@@ -97,7 +98,7 @@ static int gic_access(struct vmm *vm, bool set, uint32_t group, uint64_t attr, u
  * vGIC does not expose (an ICC_APnR beyond its priority bits) are left out;
  * any other failure is an error.
  */
-static int save_one(struct vmm *vm, struct snap_buf *b, uint32_t group, uint64_t attr,
+static int save_one(struct vmm *vm, struct vmm_buf *b, uint32_t group, uint64_t attr,
 		    bool optional)
 {
 	struct snap_gic_reg r = { .group = group, .attr = attr };
@@ -109,10 +110,10 @@ static int save_one(struct vmm *vm, struct snap_buf *b, uint32_t group, uint64_t
 			group_name(group), attr, strerror(errno));
 		return -1;
 	}
-	return snap_buf_put(b, &r, sizeof(r));
+	return vmm_buf_put(b, &r, sizeof(r));
 }
 
-static int save_range(struct vmm *vm, struct snap_buf *b, uint32_t group, uint64_t base,
+static int save_range(struct vmm *vm, struct vmm_buf *b, uint32_t group, uint64_t base,
 		      uint64_t off, unsigned int first, unsigned int count)
 {
 	for (unsigned int i = first; i < first + count; i++)
@@ -122,7 +123,7 @@ static int save_range(struct vmm *vm, struct snap_buf *b, uint32_t group, uint64
 }
 
 /* One redistributor: configuration, then pending/active, then enables. */
-static int save_redist(struct vmm *vm, struct snap_buf *b, const struct vcpu *v)
+static int save_redist(struct vmm *vm, struct vmm_buf *b, const struct vcpu *v)
 {
 	const uint32_t g = KVM_DEV_ARM_VGIC_GRP_REDIST_REGS;
 	uint64_t m = attr_mpidr(v->mpidr);
@@ -141,7 +142,7 @@ static int save_redist(struct vmm *vm, struct snap_buf *b, const struct vcpu *v)
 }
 
 /* The SPIs (INTID 32 .. VMM_NR_IRQS-1), in the same order as a redistributor. */
-static int save_spis(struct vmm *vm, struct snap_buf *b)
+static int save_spis(struct vmm *vm, struct vmm_buf *b)
 {
 	const uint32_t g = KVM_DEV_ARM_VGIC_GRP_DIST_REGS;
 	const unsigned int words = VMM_NR_IRQS / 32;
@@ -170,7 +171,7 @@ static int save_spis(struct vmm *vm, struct snap_buf *b)
 }
 
 /* One CPU interface: SRE and CTLR first, they define how the rest reads. */
-static int save_cpuif(struct vmm *vm, struct snap_buf *b, const struct vcpu *v)
+static int save_cpuif(struct vmm *vm, struct vmm_buf *b, const struct vcpu *v)
 {
 	static const uint32_t regs[] = {
 		ICC_SRE_EL1, ICC_CTLR_EL1, ICC_IGRPEN0_EL1, ICC_IGRPEN1_EL1, ICC_PMR_EL1,
@@ -194,7 +195,7 @@ static int save_cpuif(struct vmm *vm, struct snap_buf *b, const struct vcpu *v)
  * Append the vGICv3's state to b as snap_gic_reg records, in restore order.
  * Returns 0 or -1 (after a message).
  */
-int gic_state_save(struct vmm *vm, struct snap_buf *b)
+int gic_state_save(struct vmm *vm, struct vmm_buf *b)
 {
 	if (vm->gic_version != 3) {
 		vmm_log("snapshot: only a vGICv3 can be saved (this VM has a vGICv%d)",
