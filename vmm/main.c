@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "kvm_compat.h"
+#include "util/names.h"
+#include "util/parse.h"
 #include "vmm.h"
 
 #define DEFAULT_MEM_MIB		512
@@ -94,21 +96,6 @@ static const char usage_text[] =
 	"that cannot take the state status 2 (docs/vm-snapshot.md).\n";
 
 
-static bool parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
-}
-
 /* -m: MiB, or with an M / G suffix. */
 static bool parse_mem(const char *s, uint64_t *mib)
 {
@@ -125,7 +112,7 @@ static bool parse_mem(const char *s, uint64_t *mib)
 		buf[n - 1] = 0;
 		mul = 1024;
 	}
-	if (!parse_u64(buf, &v) || v == 0 || v > (1ull << 30))
+	if (!vmm_parse_u64(buf, &v) || v == 0 || v > (1ull << 30))
 		return false;
 	*mib = v * mul;
 	return true;
@@ -146,29 +133,10 @@ static bool parse_cpus(const char *s, unsigned int *cpus)
 	comma = strchr(buf, ',');
 	if (comma)
 		*comma = 0;
-	if (!parse_u64(buf, &v) || v == 0 || v > VPSCI_MAX_VCPUS)
+	if (!vmm_parse_u64(buf, &v) || v == 0 || v > VPSCI_MAX_VCPUS)
 		return false;
 	*cpus = (unsigned int)v;
 	return true;
-}
-
-static bool parse_version(const char *s, uint32_t *out)
-{
-	static const struct {
-		const char *name;
-		uint32_t v;
-	} versions[] = {
-		{ "0.1", VPSCI_VERSION_0_1 }, { "0.2", VPSCI_VERSION_0_2 },
-		{ "1.0", VPSCI_VERSION_1_0 }, { "1.1", VPSCI_VERSION_1_1 },
-		{ "1.2", VPSCI_VERSION_1_2 }, { "1.3", VPSCI_VERSION_1_3 },
-	};
-
-	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
-		if (strcmp(s, versions[i].name) == 0) {
-			*out = versions[i].v;
-			return true;
-		}
-	return false;
 }
 
 enum {
@@ -274,36 +242,26 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 			break;
 		case OPT_PSCI:
 			o->mode_set = true;
-			if (strcmp(optarg, "user") == 0)
-				o->mode = VMM_PSCI_USER;
-			else if (strcmp(optarg, "hybrid") == 0)
-				o->mode = VMM_PSCI_HYBRID;
-			else if (strcmp(optarg, "kernel") == 0)
-				o->mode = VMM_PSCI_KERNEL;
-			else
+			if (!vmm_parse_mode(optarg, &o->mode))
 				return usage_error("--psci '%s': expected user, hybrid or kernel",
 						   optarg);
 			break;
 		case OPT_PSCI_VERSION:
 			o->given |= VMM_GIVEN_PSCI_VERSION;
-			if (!parse_version(optarg, &o->psci_version))
+			if (!vmm_parse_version(optarg, &o->psci_version))
 				return usage_error("--psci-version '%s': expected 0.1, 0.2, "
 						   "1.0, 1.1, 1.2 or 1.3", optarg);
 			break;
 		case OPT_CONDUIT:
 			o->given |= VMM_GIVEN_CONDUIT;
-			if (strcmp(optarg, "hvc") == 0)
-				o->conduit = VPSCI_CONDUIT_HVC;
-			else if (strcmp(optarg, "smc") == 0)
-				o->conduit = VPSCI_CONDUIT_SMC;
-			else
+			if (!vmm_parse_conduit(optarg, &o->conduit))
 				return usage_error("--conduit '%s': expected hvc or smc", optarg);
 			break;
 		case OPT_NO_REBOOT:
 			o->no_reboot = true;
 			break;
 		case OPT_MAX_REBOOTS:
-			if (!parse_u64(optarg, &v) || v > 1000000)
+			if (!vmm_parse_u64(optarg, &v) || v > 1000000)
 				return usage_error("--max-reboots '%s': expected a count", optarg);
 			o->max_reboots = (unsigned int)v;
 			break;
@@ -320,7 +278,7 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 			o->restore_path = optarg;
 			break;
 		case OPT_SNAPSHOT_ABI:
-			if (!parse_u64(optarg, &v) || v == 0 || v > UINT32_MAX)
+			if (!vmm_parse_u64(optarg, &v) || v == 0 || v > UINT32_MAX)
 				return usage_error("--snapshot-abi '%s': expected a number", optarg);
 			o->snapshot_abi = (uint32_t)v;
 			break;
@@ -388,7 +346,7 @@ static int parse_args(int argc, char **argv, struct vmm_opts *o)
 		return usage_error("no kernel: give --kernel IMAGE");
 	/* Test knob (docs/hibernate.md): a build whose default version differs. */
 	knob = getenv("VPSCI_RUN_DEFAULT_PSCI_VERSION");
-	if (!o->psci_version && knob && !parse_version(knob, &o->psci_version))
+	if (!o->psci_version && knob && !vmm_parse_version(knob, &o->psci_version))
 		return usage_error("VPSCI_RUN_DEFAULT_PSCI_VERSION: expected 0.1 to 1.3");
 	if (o->machine_on_off && !o->machine_path)
 		return usage_error("--machine-on-off needs --machine FILE");
@@ -616,7 +574,7 @@ int main(int argc, char **argv)
 	for (boot = 0;; boot++) {
 		struct vmm *vm = calloc(1, sizeof(*vm));
 		enum vmm_outcome out;
-		char extra[160];
+		char extra[160], vs[VMM_VERSION_STR_LEN];
 		int snap_status = 0;
 
 		if (!vm) {
@@ -630,10 +588,9 @@ int main(int argc, char **argv)
 			free(vm);
 			return finish(r);
 		}
-		snprintf(extra, sizeof(extra), ",\"boot\":%u,\"mode\":\"%s\",\"version\":\"%" PRIu32
-			 ".%" PRIu32 "\",\"cpus\":%u,\"gic\":%d", boot,
-			 psci_mode_name(vm->mode), VPSCI_VERSION_MAJOR(vm->psci_version),
-			 VPSCI_VERSION_MINOR(vm->psci_version), vm->nr_vcpus, vm->gic_version);
+		snprintf(extra, sizeof(extra), ",\"boot\":%u,\"mode\":\"%s\",\"version\":\"%s\","
+			 "\"cpus\":%u,\"gic\":%d", boot, vmm_mode_name(vm->mode),
+			 vmm_version_str(vm->psci_version, vs), vm->nr_vcpus, vm->gic_version);
 		if (o.pm.dump_dtb) {
 			r = pm_dump_dtb(vm);
 			vm_destroy(vm);
@@ -648,7 +605,7 @@ int main(int argc, char **argv)
 			return finish(r);
 		}
 		vmm_debug("boot %u: %u vCPUs, %" PRIu64 " MiB, vGICv%d, PSCI mode %s", boot,
-			  vm->nr_vcpus, o.mem_mib, vm->gic_version, psci_mode_name(vm->mode));
+			  vm->nr_vcpus, o.mem_mib, vm->gic_version, vmm_mode_name(vm->mode));
 		set_current(vm);
 		if (stop_requested)
 			vm_finish(vm, VMM_OUT_STOPPED);

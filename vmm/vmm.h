@@ -20,12 +20,7 @@
 #include "layout.h"
 #include "psci/pm.h"
 #include "status.h"
-
-enum vmm_psci_mode {
-	VMM_PSCI_USER,		/* the whole PSCI range goes to libvpsci */
-	VMM_PSCI_HYBRID,	/* hot CPU calls in KVM, the rest in libvpsci */
-	VMM_PSCI_KERNEL,	/* KVM's in-kernel PSCI; only system events seen */
-};
+#include "util/names.h"
 
 /* One --disk: a file the guest sees as a DT pmem-region (disk.c). */
 struct vmm_disk {

@@ -147,7 +147,7 @@ static int check_mode(const struct pm_opts *pm, enum vmm_psci_mode mode, uint32_
 	if (pm->pd_levels)
 		return usage_error("--power-domains needs --psci=user: in %s mode%s KVM answers "
 				"CPU_SUSPEND and knows no power domains",
-				psci_mode_name(mode), how);
+				vmm_mode_name(mode), how);
 	if (mode == VMM_PSCI_KERNEL && features)
 		return usage_error("--pm-features needs --psci=user (or hybrid for mem-protect): "
 				"in kernel mode%s KVM answers PSCI", how);

@@ -28,24 +28,6 @@
 /* The calling vCPU of the current thread, for ops->cpu_stop. */
 static _Thread_local struct vcpu *current_vcpu;
 
-const char *psci_mode_name(enum vmm_psci_mode m)
-{
-	switch (m) {
-	case VMM_PSCI_USER:
-		return "user";
-	case VMM_PSCI_HYBRID:
-		return "hybrid";
-	case VMM_PSCI_KERNEL:
-		return "kernel";
-	}
-	return "?";
-}
-
-static void version_str(uint32_t v, char *buf, size_t len)
-{
-	snprintf(buf, len, "%" PRIu32 ".%" PRIu32, VPSCI_VERSION_MAJOR(v), VPSCI_VERSION_MINOR(v));
-}
-
 /* ---- ops: what only the host can do (include/vpsci/vpsci.h) --------- */
 
 /*
@@ -154,11 +136,11 @@ int psci_resolve(struct vmm *vm)
 	if (vm->mode != VMM_PSCI_KERNEL && !vm->have_filter) {
 		vmm_log("--psci=%s needs KVM's SMCCC filter (KVM_ARM_VM_SMCCC_FILTER, Linux 6.4 or "
 			"later), which this host kernel lacks: use --psci=kernel",
-			psci_mode_name(vm->mode));
+			vmm_mode_name(vm->mode));
 		return VMM_EXIT_HOST;
 	}
 	if (vm->boot_nr == 0 && !o->mode_set)
-		vmm_debug("PSCI mode: %s (SMCCC filter %s)", psci_mode_name(vm->mode),
+		vmm_debug("PSCI mode: %s (SMCCC filter %s)", vmm_mode_name(vm->mode),
 			  vm->have_filter ? "present" : "absent");
 	return 0;
 }
@@ -234,7 +216,7 @@ static int pin_kvm_version(struct vmm *vm)
 	uint32_t want = vm->opts->psci_version;
 	struct kvm_one_reg reg;
 	uint64_t kvm_def, val;
-	char a[16], b[16];
+	char a[VMM_VERSION_STR_LEN], b[VMM_VERSION_STR_LEN];
 
 	if (kvm_psci_0_1(vm)) {
 		vm->kvm_psci_version = VPSCI_VERSION_0_1;
@@ -257,8 +239,8 @@ static int pin_kvm_version(struct vmm *vm)
 	reg.id = VMM_REG_PSCI_VERSION;
 	reg.addr = (uintptr_t)&val;
 	if (ioctl(v0->fd, KVM_SET_ONE_REG, &reg) < 0) {
-		version_str(vm->kvm_psci_version, a, sizeof(a));
-		version_str((uint32_t)kvm_def, b, sizeof(b));
+		vmm_version_str(vm->kvm_psci_version, a);
+		vmm_version_str((uint32_t)kvm_def, b);
 		vmm_log("--psci-version=%s: this host's in-kernel PSCI cannot offer it (it offers "
 			"up to %s; KVM_SET_ONE_REG: %s); use --psci=user or another version", a,
 			b, strerror(errno));
@@ -304,7 +286,7 @@ int psci_setup(struct vmm *vm)
 	struct vpsci_config cfg = { 0 };
 	struct vpsci_mem_region ram = { VMM_RAM_BASE, vm->ram_size };
 	uint64_t *mpidrs;
-	char vs[16];
+	char vs[VMM_VERSION_STR_LEN];
 	int r;
 
 	if (vm->mode == VMM_PSCI_USER) {
@@ -354,7 +336,7 @@ int psci_setup(struct vmm *vm)
 	}
 	free(mpidrs);
 	if (r < 0) {
-		version_str(vm->psci_version, vs, sizeof(vs));
+		vmm_version_str(vm->psci_version, vs);
 		vmm_log("vpsci_create (PSCI %s, %u vCPUs): %s", vs, vm->nr_vcpus,
 			vpsci_strerror(r));
 		return VMM_EXIT_USAGE;
@@ -390,9 +372,9 @@ int psci_setup(struct vmm *vm)
 		break;
 	}
 	if (vm->boot_nr == 0 && vmm_verbose) {
-		version_str(vm->psci_version, vs, sizeof(vs));
-		vmm_debug("PSCI %s, mode %s, conduit %s, %u vCPUs", vs, psci_mode_name(vm->mode),
-			  o->conduit == VPSCI_CONDUIT_SMC ? "smc" : "hvc", vm->nr_vcpus);
+		vmm_version_str(vm->psci_version, vs);
+		vmm_debug("PSCI %s, mode %s, conduit %s, %u vCPUs", vs, vmm_mode_name(vm->mode),
+			  vmm_conduit_name(o->conduit), vm->nr_vcpus);
 	}
 	return 0;
 }
@@ -711,7 +693,7 @@ int psci_handle_hypercall(struct vcpu *v, bool *park, bool *done)
 		return -1;
 	}
 	events_call(v->idx, fid, &call.x[1], res.x[0],
-		    call.conduit == VPSCI_CONDUIT_SMC ? "smc" : "hvc", "user", exit_name(res.exit));
+		    vmm_conduit_name(call.conduit), "user", exit_name(res.exit));
 	if (vmm_verbose > 1 || (vmm_verbose && res.exit != VPSCI_EXIT_CONTINUE)) {
 		const char *name = vpsci_fn_name(fid);
 

@@ -16,6 +16,11 @@ int psci_vcpu_init_features(const struct vmm *vm, uint32_t idx, uint32_t *featur
 int psci_handle_hypercall(struct vcpu *v, bool *park, bool *done);
 int psci_handle_system_event(struct vcpu *v, bool *done);
 int psci_wait_park(struct vcpu *v);
-const char *psci_mode_name(enum vmm_psci_mode m);
+
+/* Transitional alias (state/ switches to util/names.h's vmm_mode_name). */
+static inline const char *psci_mode_name(enum vmm_psci_mode m)
+{
+	return vmm_mode_name(m);
+}
 
 #endif /* VMM_PSCI_PSCI_H */
