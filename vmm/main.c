@@ -590,7 +590,8 @@ int main(int argc, char **argv)
 		}
 		snprintf(extra, sizeof(extra), ",\"boot\":%u,\"mode\":\"%s\",\"version\":\"%s\","
 			 "\"cpus\":%u,\"gic\":%d", boot, vmm_mode_name(vm->mode),
-			 vmm_version_str(vm->psci_version, vs), vm->nr_vcpus, vm->gic_version);
+			 vmm_version_str(vm->psci_version, vs, sizeof(vs)), vm->nr_vcpus,
+			 vm->gic_version);
 		if (o.pm.dump_dtb) {
 			r = pm_dump_dtb(vm);
 			vm_destroy(vm);

@@ -18,6 +18,7 @@
 #include <vpsci/vpsci.h>
 
 #include "layout.h"
+#include "machine.h"
 #include "psci/pm.h"
 #include "status.h"
 #include "util/names.h"
@@ -42,8 +43,6 @@ enum vmm_given {
 	VMM_GIVEN_SYSTEM_SUSPEND = 1u << 7,
 	VMM_GIVEN_DISK		= 1u << 8,
 };
-
-struct vmm_machine;
 
 /* Options, fixed for the whole run (every reboot uses the same). */
 struct vmm_opts {

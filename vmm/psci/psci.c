@@ -239,8 +239,8 @@ static int pin_kvm_version(struct vmm *vm)
 	reg.id = VMM_REG_PSCI_VERSION;
 	reg.addr = (uintptr_t)&val;
 	if (ioctl(v0->fd, KVM_SET_ONE_REG, &reg) < 0) {
-		vmm_version_str(vm->kvm_psci_version, a);
-		vmm_version_str((uint32_t)kvm_def, b);
+		vmm_version_str(vm->kvm_psci_version, a, sizeof(a));
+		vmm_version_str((uint32_t)kvm_def, b, sizeof(b));
 		vmm_log("--psci-version=%s: this host's in-kernel PSCI cannot offer it (it offers "
 			"up to %s; KVM_SET_ONE_REG: %s); use --psci=user or another version", a,
 			b, strerror(errno));
@@ -336,7 +336,7 @@ int psci_setup(struct vmm *vm)
 	}
 	free(mpidrs);
 	if (r < 0) {
-		vmm_version_str(vm->psci_version, vs);
+		vmm_version_str(vm->psci_version, vs, sizeof(vs));
 		vmm_log("vpsci_create (PSCI %s, %u vCPUs): %s", vs, vm->nr_vcpus,
 			vpsci_strerror(r));
 		return VMM_EXIT_USAGE;
@@ -372,7 +372,7 @@ int psci_setup(struct vmm *vm)
 		break;
 	}
 	if (vm->boot_nr == 0 && vmm_verbose) {
-		vmm_version_str(vm->psci_version, vs);
+		vmm_version_str(vm->psci_version, vs, sizeof(vs));
 		vmm_debug("PSCI %s, mode %s, conduit %s, %u vCPUs", vs, vmm_mode_name(vm->mode),
 			  vmm_conduit_name(o->conduit), vm->nr_vcpus);
 	}

@@ -31,34 +31,9 @@
 #define MACHINE_MAX_SIZE	(1u << 20)
 #define MACHINE_MAX_VCPUS	VPSCI_MAX_VCPUS
 
-struct machine_file {
-	char *path;
-	uint64_t size;
-	char sha256[65];
-};
-
-struct vmm_machine {
-	char reason[16];		/* SYSTEM_OFF2 or SYSTEM_OFF */
-	uint32_t psci_version;
-	enum vmm_psci_mode mode;
-	enum vpsci_conduit conduit;
-	bool system_suspend;
-	bool machine_on_off;
-	int gic_version;
-	unsigned int cpus;
-	uint64_t *mpidrs;
-	unsigned int pd_levels;		/* --power-domains */
-	unsigned int cpus_per_cluster;	/* --cpus-per-cluster */
-	uint32_t pm_features;		/* --pm-features, resolved (VPSCI_CFG_*) */
-	uint64_t mem_mib;
-	struct machine_file kernel;
-	struct machine_file initrd;	/* path NULL: none */
-	char *append;
-	struct machine_file disks[VMM_MAX_DISKS];
-	unsigned int nr_disks;
-	uint8_t *snap;
-	size_t snap_len;
-};
+/* What the description holds beside the machine record (machine.h). */
+static char resumed_reason[16];		/* SYSTEM_OFF2 or SYSTEM_OFF */
+static bool resumed_on_off;		/* machine-on-off= */
 
 /* The one machine of this process (--resume). */
 static struct vmm_machine resumed;
@@ -430,7 +405,7 @@ static const char *set_key(struct vmm_machine *m, const char *k, const char *v)
 	if (strcmp(k, "reason") == 0) {
 		if (strcmp(v, "SYSTEM_OFF2") != 0 && strcmp(v, "SYSTEM_OFF") != 0)
 			return "reason is neither SYSTEM_OFF2 nor SYSTEM_OFF";
-		snprintf(m->reason, sizeof(m->reason), "%s", v);
+		snprintf(resumed_reason, sizeof(resumed_reason), "%s", v);
 	} else if (strcmp(k, "psci-version") == 0) {
 		if (!parse_ver(v, &m->psci_version))
 			return "psci-version is not one of 0.1 0.2 1.0 1.1 1.2 1.3";
@@ -451,7 +426,7 @@ static const char *set_key(struct vmm_machine *m, const char *k, const char *v)
 		if (!parse_bool(v, &m->system_suspend))
 			return "system-suspend is not 0 or 1";
 	} else if (strcmp(k, "machine-on-off") == 0) {
-		if (!parse_bool(v, &m->machine_on_off))
+		if (!parse_bool(v, &resumed_on_off))
 			return "machine-on-off is not 0 or 1";
 	} else if (strcmp(k, "gic") == 0) {
 		if (strcmp(v, "2") != 0 && strcmp(v, "3") != 0)
@@ -533,17 +508,17 @@ static const char *set_key(struct vmm_machine *m, const char *k, const char *v)
 
 		if (n == 0 || n % 2)
 			return "engine-snapshot is not an even number of hex digits";
-		m->snap = malloc(n / 2);
-		if (!m->snap)
+		m->engine = malloc(n / 2);
+		if (!m->engine)
 			return "out of memory";
 		for (size_t i = 0; i < n / 2; i++) {
 			int hi = hexval(v[2 * i]), lo = hexval(v[2 * i + 1]);
 
 			if (hi < 0 || lo < 0)
 				return "engine-snapshot is not hex";
-			m->snap[i] = (uint8_t)(hi << 4 | lo);
+			m->engine[i] = (uint8_t)(hi << 4 | lo);
 		}
-		m->snap_len = n / 2;
+		m->engine_len = n / 2;
 	} else {
 		return NULL;	/* disk<i>: the caller handles them */
 	}
@@ -818,7 +793,7 @@ int machine_load(const char *path, struct vmm_opts *o)
 	o->psci_version = m->psci_version;
 	o->conduit = m->conduit;
 	o->system_suspend = m->system_suspend;
-	o->machine_on_off = o->machine_on_off || m->machine_on_off;
+	o->machine_on_off = o->machine_on_off || resumed_on_off;
 	/* The engine comes from its snapshot; these shape the vCPUs and the DT. */
 	o->pm.pd_levels = m->pd_levels;
 	o->pm.cpus_per_cluster = m->cpus_per_cluster;
@@ -834,8 +809,8 @@ int machine_load(const char *path, struct vmm_opts *o)
 
 const void *machine_engine_snapshot(const struct vmm_machine *m, size_t *len)
 {
-	*len = m->snap_len;
-	return m->snap;
+	*len = m->engine_len;
+	return m->engine;
 }
 
 /*

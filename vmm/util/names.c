@@ -71,9 +71,9 @@ bool vmm_parse_conduit(const char *s, enum vpsci_conduit *c)
 	return true;
 }
 
-const char *vmm_version_str(uint32_t v, char buf[VMM_VERSION_STR_LEN])
+const char *vmm_version_str(uint32_t v, char *buf, size_t len)
 {
-	snprintf(buf, VMM_VERSION_STR_LEN, "%" PRIu32 ".%" PRIu32, VPSCI_VERSION_MAJOR(v),
+	snprintf(buf, len, "%" PRIu32 ".%" PRIu32, VPSCI_VERSION_MAJOR(v),
 		 VPSCI_VERSION_MINOR(v));
 	return buf;
 }

@@ -36,9 +36,10 @@ bool vmm_parse_conduit(const char *s, enum vpsci_conduit *c);
 
 /*
  * "major.minor" (DEN0022 5.1.1: major in bits [30:16], minor in [15:0]) of
- * any 32-bit value into buf. Returns buf, so it can be a printf argument.
+ * any 32-bit value into buf[0..len) (VMM_VERSION_STR_LEN: never truncated).
+ * Returns buf, so it can be a printf argument.
  */
-const char *vmm_version_str(uint32_t v, char buf[VMM_VERSION_STR_LEN]);
+const char *vmm_version_str(uint32_t v, char *buf, size_t len);
 /*
  * One of the versions libvpsci implements, by name: "0.1", "0.2", "1.0",
  * "1.1", "1.2", "1.3". Returns true and sets *v, or false.
