@@ -17,62 +17,12 @@
 
 #include <vpsci/vpsci.h>
 
+#include "config.h"
 #include "layout.h"
 #include "machine.h"
 #include "psci/pm.h"
 #include "status.h"
 #include "util/names.h"
-
-/* One --disk: a file the guest sees as a DT pmem-region (disk.c). */
-struct vmm_disk {
-	const char *path;
-	int fd;
-	uint64_t size;
-	uint64_t gpa;
-};
-
-/* Options given on the command line, for --resume's contradiction check. */
-enum vmm_given {
-	VMM_GIVEN_KERNEL	= 1u << 0,
-	VMM_GIVEN_INITRD	= 1u << 1,
-	VMM_GIVEN_APPEND	= 1u << 2,
-	VMM_GIVEN_CPUS		= 1u << 3,
-	VMM_GIVEN_MEM		= 1u << 4,
-	VMM_GIVEN_PSCI_VERSION	= 1u << 5,
-	VMM_GIVEN_CONDUIT	= 1u << 6,
-	VMM_GIVEN_SYSTEM_SUSPEND = 1u << 7,
-	VMM_GIVEN_DISK		= 1u << 8,
-};
-
-/* Options, fixed for the whole run (every reboot uses the same). */
-struct vmm_opts {
-	const char *kernel;
-	const char *initrd;
-	const char *append;
-	unsigned int cpus;
-	uint64_t mem_mib;
-	enum vmm_psci_mode mode;
-	bool mode_set;		/* --psci given (else chosen from the host) */
-	uint32_t psci_version;	/* 0 = default for the mode */
-	enum vpsci_conduit conduit;
-	bool no_reboot;
-	bool system_suspend;	/* offer SYSTEM_SUSPEND (user mode, 1.0+; default on) */
-	bool system_suspend_set;	/* --system-suspend given explicitly */
-	const char *events_path;
-	int verbose;
-	unsigned int max_reboots;	/* 0 = unlimited */
-	struct vmm_disk disks[VMM_MAX_DISKS];	/* --disk, in order */
-	unsigned int nr_disks;
-	const char *machine_path;	/* --machine: description written on hibernation */
-	bool machine_on_off;		/* --machine-on-off: also on a plain SYSTEM_OFF */
-	const struct vmm_machine *resume;	/* --resume: the machine being resumed */
-	unsigned int given;		/* enum vmm_given bits: options on the command line */
-	const char *snapshot_path;	/* --snapshot FILE: written on SIGQUIT */
-	const char *restore_path;	/* --restore FILE: continue a snapshotted VM */
-	uint32_t snapshot_abi;		/* --snapshot-abi (tests): 0 = this build's */
-	bool snapshot_continue;		/* --snapshot-continue: run on after writing */
-	struct pm_opts pm;		/* power domains, optional functions (pm.c) */
-};
 
 /* Why a VM run ended. */
 enum vmm_outcome {

@@ -25,91 +25,6 @@
 #include "kvm_compat.h"
 #include "vmm.h"
 
-/* The optional functions vpsci-run can offer, by --pm-features name. */
-static const struct {
-	const char *name;
-	uint32_t flag;
-	uint32_t min_version;
-} pm_features[] = {
-	{ "osi", VPSCI_CFG_OSI, VPSCI_VERSION_1_0 },
-	{ "ext-stateid", VPSCI_CFG_EXT_STATEID, VPSCI_VERSION_1_0 },
-	{ "stat", VPSCI_CFG_STAT, VPSCI_VERSION_1_0 },
-	{ "freeze", VPSCI_CFG_FREEZE, VPSCI_VERSION_1_0 },
-	{ "default-suspend", VPSCI_CFG_DEFAULT_SUSPEND, VPSCI_VERSION_1_0 },
-	{ "node-hw-state", VPSCI_CFG_NODE_HW_STATE, VPSCI_VERSION_1_0 },
-	{ "mem-protect", VPSCI_CFG_MEM_PROTECT, VPSCI_VERSION_1_1 },
-};
-#define NR_PM_FEATURES	(sizeof(pm_features) / sizeof(pm_features[0]))
-
-static const char *const level_names[] = { "none", "cpu", "cluster", "system" };
-
-/* Aff0 holds at most 16 CPUs: GICv3 SGIs name their targets in a 16-bit list. */
-#define MAX_CPUS_PER_CLUSTER	16u
-
-/* --pm-features=LIST: comma-separated names, "all" or "none". */
-static int parse_features(struct pm_opts *pm, const char *arg)
-{
-	char buf[256], *tok, *save = NULL;
-
-	if (strlen(arg) >= sizeof(buf))
-		return usage_error("--pm-features: list too long");
-	memcpy(buf, arg, strlen(arg) + 1);
-	pm->features = 0;
-	pm->features_all = false;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		size_t i;
-
-		if (strcmp(tok, "all") == 0) {
-			pm->features_all = true;
-			continue;
-		}
-		if (strcmp(tok, "none") == 0)
-			continue;
-		for (i = 0; i < NR_PM_FEATURES; i++)
-			if (strcmp(tok, pm_features[i].name) == 0)
-				break;
-		if (i == NR_PM_FEATURES)
-			return usage_error("--pm-features: unknown feature '%s' (expected all, none "
-					"or a list of osi, ext-stateid, stat, freeze, "
-					"default-suspend, node-hw-state, mem-protect)", tok);
-		pm->features |= pm_features[i].flag;
-	}
-	return -1;
-}
-
-/* One of this file's options. Returns -1 to go on, or an exit status. */
-int pm_parse_opt(struct pm_opts *pm, int opt, const char *arg)
-{
-	char *end;
-	unsigned long v;
-
-	switch (opt) {
-	case PM_OPT_POWER_DOMAINS:
-		for (unsigned int l = 0; l < 4; l++)
-			if (strcmp(arg, level_names[l]) == 0) {
-				pm->pd_levels = l;
-				return -1;
-			}
-		return usage_error("--power-domains '%s': expected cpu, cluster or system "
-				"(or none)", arg);
-	case PM_OPT_CPUS_PER_CLUSTER:
-		errno = 0;
-		v = strtoul(arg, &end, 10);
-		if (errno || !*arg || *end || v < 1 || v > MAX_CPUS_PER_CLUSTER)
-			return usage_error("--cpus-per-cluster '%s': expected 1 to %u", arg,
-					MAX_CPUS_PER_CLUSTER);
-		pm->cpus_per_cluster = (unsigned int)v;
-		return -1;
-	case PM_OPT_PM_FEATURES:
-		return parse_features(pm, arg);
-	case PM_OPT_DUMP_DTB:
-		pm->dump_dtb = arg;
-		return -1;
-	default:
-		return usage_error("internal error: option %d", opt);
-	}
-}
-
 /*
  * The features --pm-features=all stands for with this hierarchy and version:
  * OSI needs a cluster level to coordinate, STAT a state to count, MEM_PROTECT
@@ -120,9 +35,9 @@ static uint32_t resolve_features(const struct pm_opts *pm, uint32_t version)
 	uint32_t f = pm->features;
 
 	if (pm->features_all)
-		for (size_t i = 0; i < NR_PM_FEATURES; i++)
-			if (version >= pm_features[i].min_version)
-				f |= pm_features[i].flag;
+		for (size_t i = 0; i < vmm_nr_pm_features; i++)
+			if (version >= vmm_pm_features[i].min_version)
+				f |= vmm_pm_features[i].flag;
 	if (pm->features_all && pm->pd_levels < 2)
 		f &= ~(uint32_t)VPSCI_CFG_OSI;
 	if (pm->features_all && pm->pd_levels < 1)
@@ -151,11 +66,11 @@ static int check_mode(const struct pm_opts *pm, enum vmm_psci_mode mode, uint32_
 	if (mode == VMM_PSCI_KERNEL && features)
 		return usage_error("--pm-features needs --psci=user (or hybrid for mem-protect): "
 				"in kernel mode%s KVM answers PSCI", how);
-	for (size_t i = 0; i < NR_PM_FEATURES; i++)
-		if ((features & pm_features[i].flag) && pm_features[i].flag != VPSCI_CFG_MEM_PROTECT)
+	for (size_t i = 0; i < vmm_nr_pm_features; i++)
+		if ((features & vmm_pm_features[i].flag) && vmm_pm_features[i].flag != VPSCI_CFG_MEM_PROTECT)
 			return usage_error("--pm-features=%s needs --psci=user: in hybrid mode%s KVM "
 					"answers the CPU calls, so only mem-protect can be offered",
-					pm_features[i].name, how);
+					vmm_pm_features[i].name, how);
 	return -1;
 }
 
@@ -171,10 +86,10 @@ int pm_check_opts(const struct vmm_opts *o)
 	uint32_t f = resolve_features(pm, version);
 	int r;
 
-	for (size_t i = 0; i < NR_PM_FEATURES; i++)
-		if ((f & pm_features[i].flag) && version < pm_features[i].min_version)
-			return usage_error("--pm-features=%s needs PSCI %s or later", pm_features[i].name,
-					pm_features[i].min_version == VPSCI_VERSION_1_1 ? "1.1" : "1.0");
+	for (size_t i = 0; i < vmm_nr_pm_features; i++)
+		if ((f & vmm_pm_features[i].flag) && version < vmm_pm_features[i].min_version)
+			return usage_error("--pm-features=%s needs PSCI %s or later", vmm_pm_features[i].name,
+					vmm_pm_features[i].min_version == VPSCI_VERSION_1_1 ? "1.1" : "1.0");
 	if ((f & VPSCI_CFG_OSI) && pm->pd_levels < 2)
 		return usage_error("--pm-features=osi needs --power-domains=cluster or system "
 				"(OS-initiated mode coordinates a cluster)");
@@ -391,38 +306,4 @@ int pm_fdt(const struct vmm *vm, void *fdt)
 		return -1;
 	}
 	return 0;
-}
-
-/*
- * --dump-dtb FILE: the tree exactly as the guest would get it (built by the
- * loader into guest RAM), so tests can check the idle-state nodes with dtc.
- * Returns VMM_EXIT_OFF (0) or VMM_EXIT_USAGE after a message.
- */
-int pm_dump_dtb(const struct vmm *vm)
-{
-	const uint8_t *dtb = vm->ram + (vm->dtb_addr - VMM_RAM_BASE);
-	size_t size = fdt_totalsize(dtb), done = 0;
-	int fd;
-
-	fd = open(vm->opts->pm.dump_dtb, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		vmm_log("--dump-dtb: cannot open '%s': %s", vm->opts->pm.dump_dtb, strerror(errno));
-		return VMM_EXIT_USAGE;
-	}
-	while (done < size) {
-		ssize_t n = write(fd, dtb + done, size - done);
-
-		if (n <= 0) {
-			vmm_log("--dump-dtb: write '%s': %s", vm->opts->pm.dump_dtb,
-				n < 0 ? strerror(errno) : "short write");
-			close(fd);
-			return VMM_EXIT_USAGE;
-		}
-		done += (size_t)n;
-	}
-	if (close(fd) < 0) {
-		vmm_log("--dump-dtb: close '%s': %s", vm->opts->pm.dump_dtb, strerror(errno));
-		return VMM_EXIT_USAGE;
-	}
-	return VMM_EXIT_OFF;
 }

@@ -87,3 +87,64 @@ bool vmm_parse_version(const char *s, uint32_t *v)
 		}
 	return false;
 }
+
+static const char *const level_names[] = { "none", "cpu", "cluster", "system" };
+
+const char *vmm_pd_levels_name(unsigned int levels)
+{
+	return levels < ARRAY_SIZE(level_names) ? level_names[levels] : "?";
+}
+
+bool vmm_parse_pd_levels(const char *s, unsigned int *levels)
+{
+	int i = lookup(level_names, ARRAY_SIZE(level_names), s);
+
+	if (i < 0)
+		return false;
+	*levels = (unsigned int)i;
+	return true;
+}
+
+const struct vmm_pm_feature vmm_pm_features[] = {
+	{ "osi", VPSCI_CFG_OSI, VPSCI_VERSION_1_0 },
+	{ "ext-stateid", VPSCI_CFG_EXT_STATEID, VPSCI_VERSION_1_0 },
+	{ "stat", VPSCI_CFG_STAT, VPSCI_VERSION_1_0 },
+	{ "freeze", VPSCI_CFG_FREEZE, VPSCI_VERSION_1_0 },
+	{ "default-suspend", VPSCI_CFG_DEFAULT_SUSPEND, VPSCI_VERSION_1_0 },
+	{ "node-hw-state", VPSCI_CFG_NODE_HW_STATE, VPSCI_VERSION_1_0 },
+	{ "mem-protect", VPSCI_CFG_MEM_PROTECT, VPSCI_VERSION_1_1 },
+};
+const unsigned int vmm_nr_pm_features = ARRAY_SIZE(vmm_pm_features);
+
+bool vmm_parse_pm_features(const char *s, uint32_t *flags, bool *all, char *bad, size_t len)
+{
+	char buf[256], *tok, *save = NULL;
+	uint32_t f = 0;
+	bool a = false;
+
+	snprintf(bad, len, "%s", "");
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	memcpy(buf, s, strlen(s) + 1);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned int i;
+
+		if (strcmp(tok, "all") == 0) {
+			a = true;
+			continue;
+		}
+		if (strcmp(tok, "none") == 0)
+			continue;
+		for (i = 0; i < vmm_nr_pm_features; i++)
+			if (strcmp(tok, vmm_pm_features[i].name) == 0)
+				break;
+		if (i == vmm_nr_pm_features) {
+			snprintf(bad, len, "%s", tok);
+			return false;
+		}
+		f |= vmm_pm_features[i].flag;
+	}
+	*flags = f;
+	*all = a;
+	return true;
+}

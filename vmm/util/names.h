@@ -48,4 +48,24 @@ bool vmm_parse_version(const char *s, uint32_t *v);
 /* The names vmm_parse_version() accepts, for messages: "0.1, 0.2, ..., 1.3". */
 extern const char vmm_version_names[];
 
+/* Power-domain levels: "none", "cpu", "cluster", "system" = 0..3. */
+const char *vmm_pd_levels_name(unsigned int levels);
+bool vmm_parse_pd_levels(const char *s, unsigned int *levels);
+
+/* An optional PSCI function vpsci-run can offer, by its --pm-features name. */
+struct vmm_pm_feature {
+	const char *name;
+	uint32_t flag;		/* VPSCI_CFG_* */
+	uint32_t min_version;	/* the PSCI version that defines it */
+};
+extern const struct vmm_pm_feature vmm_pm_features[];
+extern const unsigned int vmm_nr_pm_features;
+
+/*
+ * A --pm-features list: comma-separated names, "all" or "none". Returns
+ * true and sets *flags and *all; or false with the first token that is none
+ * of them in bad[0..len) ("" for a list over 255 characters).
+ */
+bool vmm_parse_pm_features(const char *s, uint32_t *flags, bool *all, char *bad, size_t len);
+
 #endif /* VMM_UTIL_NAMES_H */
