@@ -17,6 +17,7 @@
 
 #include <libfdt.h>
 
+#include "boot.h"
 #include "events.h"
 #include "hw/hw.h"
 #include "kvm_compat.h"
@@ -206,7 +207,7 @@ static int boot_once(const struct options *opt, int kvm_fd, struct boot *b,
 		return VMM_EXIT_HOST;
 	}
 	vm->boot_nr = b->nr;
-	r = vm_create(vm, &opt->m, kvm_fd);
+	r = boot_create(vm, &opt->m, kvm_fd);
 	if (!r && opt->run.dump_dtb) {
 		r = dump_dtb(vm, opt->run.dump_dtb);
 		goto out;

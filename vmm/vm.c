@@ -26,6 +26,40 @@ void vm_finish(struct vmm *vm, enum vmm_outcome out)
 	pthread_mutex_unlock(&vm->lock);
 }
 
+/* A SYSTEM_SUSPEND was accepted: only wake-ups from now on count. */
+void vm_wake_clear(struct vmm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->wake = false;
+	pthread_mutex_unlock(&vm->lock);
+}
+
+/*
+ * v sleeps in SYSTEM_SUSPEND (vm_wake() kicks it), or, with NULL, no longer:
+ * the wake-up is consumed.
+ */
+void vm_set_suspended(struct vmm *vm, struct vcpu *v)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->susp_vcpu = v;
+	if (!v) {
+		vm->wake = false;
+		vm->wake_reason = NULL;
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
+/*
+ * Which device's interrupt woke a SYSTEM_SUSPEND ("rtc", "uart"), else
+ * "interrupt". Transitional: hw/'s registry is to answer (a device whose
+ * line is up), so that the VM core names no device.
+ */
+const char *vm_irq_source(struct vmm *vm)
+{
+	(void)vm;
+	return rtc_irq_level() ? "rtc" : uart_irq_level() ? "uart" : "interrupt";
+}
+
 /*
  * A host-side SYSTEM_SUSPEND wake source fired (UART input, SIGUSR1): the
  * first reason is kept, and the sleeping caller is kicked out of KVM_RUN
@@ -149,15 +183,12 @@ int vm_host_check(int kvm_fd, const struct vmm_opts *o, unsigned int *max_vcpus)
 }
 
 /*
- * Build the VM for one boot. Returns 0 or a VMM_EXIT_* status (after a
- * message); vm_destroy() cleans up either way.
+ * The VM of one boot, first part: the KVM VM and its RAM. Returns 0 or a
+ * VMM_EXIT_* status (after a message); vm_destroy() cleans up either way.
  */
 int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 {
 	struct kvm_userspace_memory_region region;
-	struct kvm_vcpu_init target;
-	struct vcpu *v0;
-	int r;
 
 	vm->opts = o;
 	vm->kvm_fd = kvm_fd;
@@ -176,10 +207,6 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 		vmm_log("KVM_CREATE_VM: %s", strerror(errno));
 		return VMM_EXIT_HOST;
 	}
-	r = psci_resolve(vm);
-	if (r)
-		return r;
-
 	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->ram == MAP_FAILED) {
@@ -198,10 +225,17 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 			strerror(errno));
 		return VMM_EXIT_HOST;
 	}
+	return 0;
+}
 
-	r = disk_map_all(vm);
-	if (r)
-		return r;
+/*
+ * Second part, once psci/ has set vm->vcpu_features and vm->exits: the
+ * vCPUs (secondaries powered off) and the in-kernel vGIC. Returns 0 or a
+ * VMM_EXIT_* status after a message.
+ */
+int vm_create_vcpus(struct vmm *vm)
+{
+	struct kvm_vcpu_init target;
 
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &target) < 0) {
 		vmm_log("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
@@ -227,16 +261,14 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 			vm->nr_vcpus);
 		return VMM_EXIT_USAGE;
 	}
-	r = psci_setup(vm);
-	if (r)
-		return r;
-	if (o->restore_path && vm->boot_nr == 0)
-		return snapshot_restore(vm);	/* RAM, vCPUs, GIC, UART, engine from the file */
-	if (loader_load(vm) < 0)
-		return VMM_EXIT_USAGE;
+	return 0;
+}
 
-	/* Boot protocol (booting.rst): x0 = DTB, x1..x3 = 0, PC = image, EL1h DAIF masked. */
-	v0 = &vm->vcpus[0];
+/* Boot protocol (booting.rst): x0 = DTB, x1..x3 = 0, PC = image, EL1h DAIF masked. */
+int vm_boot_regs(struct vmm *vm)
+{
+	struct vcpu *v0 = &vm->vcpus[0];
+
 	if (vcpu_set_reg(v0, VMM_REG_PC, vm->kernel_entry) < 0 ||
 	    vcpu_set_reg(v0, VMM_REG_X(0), vm->dtb_addr) < 0)
 		return VMM_EXIT_HOST;

@@ -20,7 +20,6 @@
 #include "config.h"
 #include "layout.h"
 #include "machine.h"
-#include "psci/pm.h"
 #include "status.h"
 #include "util/names.h"
 
@@ -37,6 +36,19 @@ enum vmm_outcome {
 };
 
 struct vmm;
+struct vcpu;
+
+/*
+ * The exits the vCPU loop hands to their owner (psci/ installs them with
+ * psci_resolve()). Each returns 0, or -1 on a host error (the loop ends the
+ * run with VMM_OUT_HOST_ERROR); *done: the run is over for this vCPU.
+ */
+struct vcpu_exits {
+	/* KVM_EXIT_HYPERCALL, a forwarded HVC/SMC; *park: the caller is now off. */
+	int (*hypercall)(struct vcpu *v, bool *park, bool *done);
+	/* KVM_EXIT_SYSTEM_EVENT. */
+	int (*system_event)(struct vcpu *v, bool *done);
+};
 
 struct vcpu {
 	struct vmm *vm;
@@ -80,6 +92,8 @@ struct vmm {
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus;
 	int preferred_target;
+	uint32_t vcpu_features;		/* KVM_ARM_VCPU_INIT features but POWER_OFF (psci/) */
+	const struct vcpu_exits *exits;	/* psci/'s exit handlers */
 	bool have_filter;		/* the host has KVM's SMCCC filter */
 	uint32_t kvm_psci_version;	/* in-kernel PSCI version (kernel/hybrid) */
 	bool system_suspend;		/* SYSTEM_SUSPEND offered to the guest */
@@ -94,22 +108,24 @@ struct vmm {
 	bool wake;			/* a SYSTEM_SUSPEND wake source fired */
 	const char *wake_reason;	/* which one: "uart", "signal" */
 	struct vcpu *susp_vcpu;		/* the SYSTEM_SUSPEND caller, asleep */
-	struct vpsci_system_event last_event;
-	bool have_event;
 	unsigned int boot_nr;
 	atomic_bool pausing;		/* a snapshot stops the vCPUs: keep CPU_ONs pending */
 };
 
 /* crash.c */
 void crash_setup(void);
-void crash_set_vcpu(int idx);
 
 /* vm.c */
 int vm_create(struct vmm *vm, const struct vmm_opts *opts, int kvm_fd);
+int vm_create_vcpus(struct vmm *vm);
+int vm_boot_regs(struct vmm *vm);
 enum vmm_outcome vm_run(struct vmm *vm);
 void vm_destroy(struct vmm *vm);
 void vm_finish(struct vmm *vm, enum vmm_outcome out);
 void vm_wake(struct vmm *vm, const char *reason);
+void vm_wake_clear(struct vmm *vm);
+void vm_set_suspended(struct vmm *vm, struct vcpu *v);
+const char *vm_irq_source(struct vmm *vm);
 int vm_host_check(int kvm_fd, const struct vmm_opts *opts, unsigned int *max_vcpus);
 
 /* vcpu.c */
@@ -120,15 +136,20 @@ void vcpu_stop_others(struct vmm *vm, struct vcpu *self);
 void vcpu_destroy(struct vcpu *v);
 int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val);
 int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val);
-int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e);
+/* How vcpu_enter_at() starts the vCPU (DEN0022 5.5 CPU_ON, 5.3 power-down wake-ups). */
+enum vcpu_entry {
+	VCPU_ENTRY_RESET,	/* architectural reset first (CPU_ON, SYSTEM_SUSPEND) */
+	VCPU_ENTRY_WARM,	/* a power-down CPU_SUSPEND's wake-up: no reset */
+};
+int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e, enum vcpu_entry how);
+int vcpu_request_on(struct vcpu *v, const struct vpsci_entry *e);
+struct vcpu *vcpu_current(void);
 void vcpu_kick(struct vcpu *v);
 
 /* hold.c */
 void vcpu_hold_point(struct vcpu *v);
 int vcpu_others_off(struct vcpu *self);
 
-/* loader.c */
-int loader_load(struct vmm *vm);
 
 /*
  * Transitional (layering refactor, issue 12): the headers of the upper
