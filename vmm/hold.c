@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
+#include "log.h"
 #include "vmm.h"
 
 static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -19,7 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hw/hw.h"	/* transitional: uart_mmio, rtc_mmio until the MMIO bus */
 #include "kvm_compat.h"
+#include "log.h"
 #include "vmm.h"
 
 #define SIG_KICK		SIGUSR2

@@ -13,7 +13,9 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "hw/hw.h"	/* transitional: the PL011/PL031/disks until the registry */
 #include "kvm_compat.h"
+#include "log.h"
 #include "vmm.h"
 
 /* Record why the run ends (first caller wins) and wake the main thread. */
