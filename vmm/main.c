@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "device.h"
 #include "kvm_compat.h"
 #include "vmm.h"
 
@@ -560,6 +561,7 @@ int main(int argc, char **argv)
 		.conduit = VPSCI_CONDUIT_HVC,
 		.system_suspend = true,
 	};
+	struct vmm_devices devices;	/* the machine's, for the whole run (hw/virt.c) */
 	unsigned int max_vcpus, boot;
 	bool mem_protect = false;
 	int kvm_fd, r;
@@ -579,10 +581,14 @@ int main(int argc, char **argv)
 	r = disk_open_all(&o);
 	if (r)
 		return r;
+	/* The machine's devices, before a snapshot is checked against them. */
+	vmm_devices_init(&devices);
+	if (virt_register(&devices, &o) < 0)
+		return VMM_EXIT_HOST;
 	snapshot_armed = o.snapshot_path != NULL;
 	/* A bad snapshot file is refused before anything touches KVM. */
 	if (o.restore_path) {
-		r = snapshot_load(&o);
+		r = snapshot_load(&o, &devices);
 		if (r)
 			return r;
 	}
@@ -604,7 +610,7 @@ int main(int argc, char **argv)
 		return r;
 	if (events_open(o.events_path) < 0)
 		return VMM_EXIT_USAGE;
-	if (signals_setup() < 0 || uart_init() < 0 || rtc_init() < 0)
+	if (signals_setup() < 0)
 		return finish(VMM_EXIT_HOST);
 	if (resume_path) {
 		char extra[96];
@@ -624,6 +630,7 @@ int main(int argc, char **argv)
 			return finish(VMM_EXIT_HOST);
 		}
 		vm->boot_nr = boot;
+		vm->devices = &devices;
 		r = vm_create(vm, &o, kvm_fd);
 		if (r) {
 			vm_destroy(vm);

@@ -49,6 +49,7 @@ enum vmm_given {
 };
 
 struct vmm_machine;
+struct vmm_devices;
 
 /* Options, fixed for the whole run (every reboot uses the same). */
 struct vmm_opts {
@@ -129,8 +130,7 @@ struct vmm {
 	uint32_t psci_version;		/* what the guest sees */
 	int kvm_fd;
 	int vm_fd;
-	int gic_fd;
-	int gic_version;		/* 2 or 3 */
+	int gic_version;		/* 2 or 3: set by the vGIC device at attach */
 	uint8_t *ram;
 	uint64_t ram_size;
 	unsigned int nr_vcpus;
@@ -142,7 +142,7 @@ struct vmm {
 	struct vpsci_vm *psci;
 	uint64_t kernel_entry;
 	uint64_t dtb_addr;
-	uint8_t *disk_map[VMM_MAX_DISKS];	/* MAP_SHARED views of the --disk files */
+	struct vmm_devices *devices;	/* the run's device registry (device.h), set before vm_create() */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;

@@ -22,6 +22,7 @@
 
 #include <asm/ptrace.h>
 
+#include "device.h"
 #include "kvm_compat.h"
 #include "vmm.h"
 
@@ -526,7 +527,9 @@ static int suspend_in_kvm(struct vcpu *v, const char **reason)
 			continue;
 		if (v->run->exit_reason == KVM_EXIT_SYSTEM_EVENT &&
 		    v->run->system_event.type == KVM_SYSTEM_EVENT_WAKEUP) {
-			*reason = rtc_irq_level() ? "rtc" : uart_irq_level() ? "uart" : "interrupt";
+			*reason = vmm_devices_irq_source(vm->devices);
+			if (!*reason)
+				*reason = "interrupt";
 			break;
 		}
 		vmm_log("vcpu%" PRIu32 ": unexpected KVM exit %u while in SYSTEM_SUSPEND", v->idx,
