@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * One boot's VM, in the order KVM needs: the VM and its RAM, the PSCI mode
- * (it decides the vCPUs' features), the disks, the vCPUs and vGIC, the
- * engine, then either the images (loader.c) or, on the first boot of a
+ * (it decides the vCPUs' features), the vCPUs, the devices of the run's
+ * registry (vGIC first, disks), the engine, then either the images (loader.c) or, on the first boot of a
  * --restore, the snapshot's state. Only the top layer sees all of these.
  */
 #include "boot.h"
@@ -17,8 +17,6 @@ int boot_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 	r = vm_create(vm, o, kvm_fd);
 	if (!r)
 		r = psci_resolve(vm);
-	if (!r)
-		r = disk_map_all(vm);
 	if (!r)
 		r = vm_create_vcpus(vm);
 	if (!r)

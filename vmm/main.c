@@ -18,6 +18,7 @@
 #include <libfdt.h>
 
 #include "boot.h"
+#include "device.h"
 #include "events.h"
 #include "hw/hw.h"
 #include "kvm_compat.h"
@@ -31,10 +32,11 @@
 
 /*
  * --resume loads the machine description into the options, then every
- * combination is checked; --disk files and a --restore file are opened and
- * validated before anything touches KVM. Returns VMM_GO_ON or a status.
+ * combination is checked; the --disk files are opened, the machine's
+ * devices registered, and a --restore file is validated against them,
+ * before anything touches KVM. Returns VMM_GO_ON or a status.
  */
-static int prepare(struct options *opt)
+static int prepare(struct options *opt, struct vmm_devices *devices)
 {
 	int r;
 
@@ -54,8 +56,11 @@ static int prepare(struct options *opt)
 	r = disk_open_all(&opt->m);
 	if (r)
 		return r;
+	vmm_devices_init(devices);
+	if (virt_register(devices, &opt->m) < 0)
+		return VMM_EXIT_HOST;
 	if (opt->m.restore_path) {
-		r = snapshot_load(&opt->m);
+		r = snapshot_load(&opt->m, devices);
 		if (r)
 			return r;
 	}
@@ -196,8 +201,8 @@ static void boot_note(const struct vmm *vm, const struct boot *b)
  * One boot from creation to teardown. Returns VMM_GO_ON with *out, or the
  * status to exit with (a failed creation, --dump-dtb, a failed description).
  */
-static int boot_once(const struct options *opt, int kvm_fd, struct boot *b,
-		     enum vmm_outcome *out)
+static int boot_once(const struct options *opt, struct vmm_devices *devices, int kvm_fd,
+		     struct boot *b, enum vmm_outcome *out)
 {
 	struct vmm *vm = calloc(1, sizeof(*vm));
 	int r;
@@ -207,6 +212,7 @@ static int boot_once(const struct options *opt, int kvm_fd, struct boot *b,
 		return VMM_EXIT_HOST;
 	}
 	vm->boot_nr = b->nr;
+	vm->devices = devices;
 	r = boot_create(vm, &opt->m, kvm_fd);
 	if (!r && opt->run.dump_dtb) {
 		r = dump_dtb(vm, opt->run.dump_dtb);
@@ -247,14 +253,14 @@ static const int outcome_status[] = {
 };
 
 /* Boot until an outcome ends the run. Returns the exit status. */
-static int boot_loop(const struct options *opt, int kvm_fd)
+static int boot_loop(const struct options *opt, struct vmm_devices *devices, int kvm_fd)
 {
 	struct boot b = { 0 };
 	enum vmm_outcome out = VMM_OUT_NONE;
 	int r;
 
 	for (;; b.nr++) {
-		r = boot_once(opt, kvm_fd, &b, &out);
+		r = boot_once(opt, devices, kvm_fd, &b, &out);
 		if (r != VMM_GO_ON)
 			return r;
 		vmm_debug("boot %u ended: %s", b.nr, outcome_names[out]);
@@ -284,6 +290,7 @@ static int finish(int status)
 int main(int argc, char **argv)
 {
 	struct options opt;
+	struct vmm_devices devices;	/* the machine's, for the whole run (hw/virt.c) */
 	char extra[96];
 	int kvm_fd = -1, r;
 
@@ -298,19 +305,19 @@ int main(int argc, char **argv)
 	options_init(&opt);
 	r = options_parse(&opt, argc, argv);
 	if (r == VMM_GO_ON)
-		r = prepare(&opt);
+		r = prepare(&opt, &devices);
 	if (r == VMM_GO_ON)
 		r = host_open(&opt, &kvm_fd);
 	if (r != VMM_GO_ON)
 		return r;
 	if (events_open(opt.run.events_path) < 0)
 		return VMM_EXIT_USAGE;
-	if (signals_start(opt.run.snapshot_path != NULL) < 0 || uart_init() < 0 || rtc_init() < 0)
+	if (signals_start(opt.run.snapshot_path != NULL) < 0)
 		return finish(VMM_EXIT_HOST);
 	if (opt.run.resume_path) {
 		snprintf(extra, sizeof(extra), ",\"cpus\":%u,\"disks\":%u", opt.m.cpus,
 			 opt.m.nr_disks);
 		events_note("RESUME", extra);
 	}
-	return finish(boot_loop(&opt, kvm_fd));
+	return finish(boot_loop(&opt, &devices, kvm_fd));
 }

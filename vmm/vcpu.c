@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hw/hw.h"	/* transitional: uart_mmio, rtc_mmio until the MMIO bus */
+#include "device.h"
 #include "kvm_compat.h"
 #include "log.h"
 #include "vmm.h"
@@ -243,14 +243,18 @@ static int wait_on(struct vcpu *v)
 	return 0;
 }
 
-/* Unknown MMIO: reads as zero, writes ignored, logged once per address with -v. */
+/*
+ * An MMIO exit goes to the device whose window holds the address (the
+ * bus, device.h). Unknown MMIO: reads as zero, writes ignored, logged once
+ * per address with -v.
+ */
 static void handle_mmio(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 	static _Thread_local uint64_t last_unknown = ~0ull;
 
-	if (uart_mmio(run->mmio.phys_addr, run->mmio.data, run->mmio.len, run->mmio.is_write) ||
-	    rtc_mmio(run->mmio.phys_addr, run->mmio.data, run->mmio.len, run->mmio.is_write))
+	if (vmm_bus_mmio(v->vm->devices, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
+			 run->mmio.is_write))
 		return;
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));

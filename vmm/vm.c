@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * One VM for one boot: KVM VM, guest RAM, vCPUs, in-kernel vGIC (v3, or v2
- * where that is all the host has), PSCI set-up, images, then the run: one
- * thread per vCPU while the main thread waits for an outcome and tears down.
+ * One VM for one boot: KVM VM, guest RAM, vCPUs, the devices of the run's
+ * registry attached (the in-kernel vGIC first), PSCI set-up, images, then
+ * the run: one thread per vCPU while the main thread waits for an outcome
+ * and tears down.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,7 +14,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
-#include "hw/hw.h"	/* transitional: the PL011/PL031/disks until the registry */
+#include "device.h"
 #include "kvm_compat.h"
 #include "log.h"
 #include "vmm.h"
@@ -51,15 +52,12 @@ void vm_set_suspended(struct vmm *vm, struct vcpu *v)
 	pthread_mutex_unlock(&vm->lock);
 }
 
-/*
- * Which device's interrupt woke a SYSTEM_SUSPEND ("rtc", "uart"), else
- * "interrupt". Transitional: hw/'s registry is to answer (a device whose
- * line is up), so that the VM core names no device.
- */
+/* Which device's interrupt woke a SYSTEM_SUSPEND ("rtc", "uart"), else "interrupt". */
 const char *vm_irq_source(struct vmm *vm)
 {
-	(void)vm;
-	return rtc_irq_level() ? "rtc" : uart_irq_level() ? "uart" : "interrupt";
+	const char *name = vmm_devices_irq_source(vm->devices);
+
+	return name ? name : "interrupt";
 }
 
 /*
@@ -77,76 +75,6 @@ void vm_wake(struct vmm *vm, const char *reason)
 		vcpu_kick(vm->susp_vcpu);
 	pthread_cond_broadcast(&vm->cond);
 	pthread_mutex_unlock(&vm->lock);
-}
-
-static int gic_attr(struct vmm *vm, uint32_t group, uint64_t attr, void *val, const char *what)
-{
-	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (uintptr_t)val };
-
-	if (ioctl(vm->gic_fd, KVM_SET_DEVICE_ATTR, &a) < 0) {
-		vmm_log("vGICv%d: KVM_SET_DEVICE_ATTR(%s): %s", vm->gic_version, what,
-			strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Create the in-kernel GIC at QEMU virt's addresses. GICv3 redistributors
- * go in virt's low region (123 vCPUs) and, past that, its high one.
- */
-static int gic_create(struct vmm *vm)
-{
-	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	uint64_t addr;
-	uint32_t nr_irqs = VMM_NR_IRQS;
-
-	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) == 0) {
-		unsigned int low = (unsigned int)(VMM_GIC_REDIST_SIZE / VMM_GIC_REDIST_STRIDE);
-		unsigned int nlow = vm->nr_vcpus < low ? vm->nr_vcpus : low;
-
-		vm->gic_version = 3;
-		vm->gic_fd = (int)dev.fd;
-		addr = VMM_GIC_DIST_BASE;
-		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &addr,
-			     "distributor address"))
-			return -1;
-		/* REDIST_REGION: count [63:52], base [51:16], index [11:0] */
-		addr = ((uint64_t)nlow << 52) | VMM_GIC_REDIST_BASE;
-		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION,
-			     &addr, "redistributor region 0"))
-			return -1;
-		if (vm->nr_vcpus > nlow) {
-			addr = ((uint64_t)(vm->nr_vcpus - nlow) << 52) | VMM_GIC_REDIST2_BASE | 1;
-			if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
-				     KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, &addr,
-				     "redistributor region 1"))
-				return -1;
-		}
-	} else {
-		int err3 = errno;
-
-		dev.type = KVM_DEV_TYPE_ARM_VGIC_V2;
-		if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0) {
-			vmm_log("KVM_CREATE_DEVICE: no in-kernel GICv3 (%s) nor GICv2 (%s)",
-				strerror(err3), strerror(errno));
-			return -1;
-		}
-		vm->gic_version = 2;
-		vm->gic_fd = (int)dev.fd;
-		addr = VMM_GIC_DIST_BASE;
-		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, &addr,
-			     "distributor address"))
-			return -1;
-		addr = VMM_GIC_CPU_BASE;
-		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_CPU, &addr,
-			     "CPU interface address"))
-			return -1;
-	}
-	if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs, "NR_IRQS") ||
-	    gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL, "CTRL_INIT"))
-		return -1;
-	return 0;
 }
 
 /*
@@ -195,7 +123,6 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 	vm->opts = o;
 	vm->kvm_fd = kvm_fd;
 	vm->vm_fd = -1;
-	vm->gic_fd = -1;
 	vm->nr_vcpus = o->cpus;
 	vm->ram_size = o->mem_mib << 20;
 	pthread_mutex_init(&vm->lock, NULL);
@@ -232,8 +159,9 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 
 /*
  * Second part, once psci/ has set vm->vcpu_features and vm->exits: the
- * vCPUs (secondaries powered off) and the in-kernel vGIC. Returns 0 or a
- * VMM_EXIT_* status after a message.
+ * vCPUs (secondaries powered off), then the devices of the run's registry
+ * (the in-kernel vGIC first). Returns 0 or a VMM_EXIT_* status after a
+ * message.
  */
 int vm_create_vcpus(struct vmm *vm)
 {
@@ -256,7 +184,8 @@ int vm_create_vcpus(struct vmm *vm)
 		if (vcpu_create(vm, &vm->vcpus[i]) < 0)
 			return VMM_EXIT_HOST;
 	}
-	if (gic_create(vm) < 0)
+	/* The devices (vGIC, console, RTC, disks), once every vCPU exists. */
+	if (vmm_devices_attach(vm->devices, vm) < 0)
 		return VMM_EXIT_HOST;
 	if (vm->gic_version == 2 && vm->nr_vcpus > 8) {
 		vmm_log("--cpus %u: too many vCPUs, this host only has a GICv2 (8 vCPUs at most)",
@@ -283,8 +212,6 @@ enum vmm_outcome vm_run(struct vmm *vm)
 	enum vmm_outcome out;
 	unsigned int i;
 
-	uart_attach(vm);
-	rtc_attach(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (vcpu_start(&vm->vcpus[i]) < 0) {
 			vm_finish(vm, VMM_OUT_HOST_ERROR);
@@ -298,13 +225,14 @@ enum vmm_outcome vm_run(struct vmm *vm)
 
 	/* DEN0022 5.10-5.12: stop every vCPU before the event takes effect. */
 	vcpu_stop_others(vm, NULL);
-	uart_detach();
-	rtc_detach();
 	return out;
 }
 
 void vm_destroy(struct vmm *vm)
 {
+	/* Devices first: no callback of theirs may reach a VM being torn down. */
+	if (vm->devices)
+		vmm_devices_detach(vm->devices);
 	if (vm->vcpus) {
 		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 			vcpu_destroy(&vm->vcpus[i]);
@@ -313,16 +241,12 @@ void vm_destroy(struct vmm *vm)
 	}
 	vpsci_destroy(vm->psci);
 	vm->psci = NULL;
-	if (vm->gic_fd >= 0)
-		close(vm->gic_fd);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
-	if (vm->opts)
-		disk_unmap_all(vm);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	vm->ram = NULL;
-	vm->gic_fd = vm->vm_fd = -1;
+	vm->vm_fd = -1;
 	pthread_mutex_destroy(&vm->lock);
 	pthread_cond_destroy(&vm->cond);
 }

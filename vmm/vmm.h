@@ -37,6 +37,7 @@ enum vmm_outcome {
 
 struct vmm;
 struct vcpu;
+struct vmm_devices;
 
 /*
  * The exits the vCPU loop hands to their owner (psci/ installs them with
@@ -85,8 +86,7 @@ struct vmm {
 	uint32_t psci_version;		/* what the guest sees */
 	int kvm_fd;
 	int vm_fd;
-	int gic_fd;
-	int gic_version;		/* 2 or 3 */
+	int gic_version;		/* 2 or 3: set by the vGIC device at attach */
 	uint8_t *ram;
 	uint64_t ram_size;
 	unsigned int nr_vcpus;
@@ -100,7 +100,7 @@ struct vmm {
 	struct vpsci_vm *psci;
 	uint64_t kernel_entry;
 	uint64_t dtb_addr;
-	uint8_t *disk_map[VMM_MAX_DISKS];	/* MAP_SHARED views of the --disk files */
+	struct vmm_devices *devices;	/* the run's device registry (device.h), set before vm_create() */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;

@@ -22,11 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "device.h"
 #include "kvm_compat.h"
 #include "state/snapshot.h"
+#include "util/buf.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the format is little-endian");
-_Static_assert(sizeof(struct vmm_rtc_state) == 32, "RTC section layout");
 
 /* ---- CRC-32/ISO-HDLC (zlib's), eight bytes per step -------------------- */
 
@@ -403,6 +404,48 @@ bool snapshot_pausable(struct vmm *vm)
 }
 
 /*
+ * Every device's state (device.h), in the registry's order, before the file
+ * is opened, so a device that cannot be saved leaves no file behind.
+ * Returns 0 or -1 after a message.
+ */
+static int save_devices(struct vmm *vm, struct vmm_buf *devs)
+{
+	struct vmm_device *d;
+	unsigned int n = 0;
+
+	vmm_devices_for_each(vm->devices, d) {
+		if (!d->ops->snap_type)
+			continue;
+		if (d->ops->save(d, &devs[n]) < 0)
+			return -1;
+		if (devs[n++].failed) {
+			vmm_log("snapshot: out of memory for the %s state", d->ops->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* One section per device with state: (snap_type, instance). */
+static void write_devices(struct writer *w, struct vmm *vm, const struct vmm_buf *devs)
+{
+	struct vmm_device *d;
+	unsigned int n = 0;
+
+	vmm_devices_for_each(vm->devices, d)
+		if (d->ops->snap_type) {
+			w_section(w, d->ops->snap_type, d->instance, devs[n].p, devs[n].len);
+			n++;
+		}
+}
+
+static void free_devices(struct vmm_buf *devs)
+{
+	for (unsigned int i = 0; i < VMM_MAX_DEVICES; i++)
+		vmm_buf_free(&devs[i]);
+}
+
+/*
  * Write the stopped VM to 'path' (through path.tmp, renamed when complete,
  * so a failed write never leaves a file that looks whole). Returns 0 or a
  * VMM_EXIT_* status after a message.
@@ -411,9 +454,7 @@ int snapshot_write(struct vmm *vm, const char *path)
 {
 	struct snap_hdr h = { .magic = SNAP_MAGIC };
 	struct writer w = { .path = path };
-	struct vmm_uart_state us;
-	struct vmm_rtc_state rs;
-	struct snap_buf gic = { 0 };
+	struct vmm_buf devs[VMM_MAX_DEVICES] = { 0 };
 	uint8_t *engine = NULL;
 	size_t elen = 0;
 	uint64_t pages = 0;
@@ -440,9 +481,9 @@ int snapshot_write(struct vmm *vm, const char *path)
 		free(engine);
 		return VMM_EXIT_CRASH;
 	}
-	if (gic_state_save(vm, &gic) < 0) {
+	if (save_devices(vm, devs) < 0) {
 		free(engine);
-		free(gic.p);
+		free_devices(devs);
 		return VMM_EXIT_HOST;
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -450,7 +491,7 @@ int snapshot_write(struct vmm *vm, const char *path)
 	if (!w.f) {
 		vmm_log("snapshot: cannot create %s: %s", tmp, strerror(errno));
 		free(engine);
-		free(gic.p);
+		free_devices(devs);
 		return VMM_EXIT_USAGE;
 	}
 	if (fwrite(&h, sizeof(h), 1, w.f) != 1)	/* placeholder, rewritten at the end */
@@ -462,18 +503,14 @@ int snapshot_write(struct vmm *vm, const char *path)
 			fclose(w.f);
 			unlink(tmp);
 			free(engine);
-			free(gic.p);
+			free_devices(devs);
 			return VMM_EXIT_HOST;
 		}
-	w_section(&w, SEC_GIC, 0, gic.p, gic.len);
-	uart_save(&us);
-	w_section(&w, SEC_UART, 0, &us, sizeof(us));
-	rtc_save(&rs);
-	w_section(&w, SEC_RTC, 0, &rs, sizeof(rs));
+	write_devices(&w, vm, devs);
 	pages = write_ram(&w, vm);
 	w_section(&w, SEC_END, 0, NULL, 0);
 	free(engine);
-	free(gic.p);
+	free_devices(devs);
 
 	h.version = SNAP_FORMAT_VERSION;
 	h.header_size = sizeof(h);
@@ -518,10 +555,12 @@ static struct {
 	const uint8_t *engine;
 	size_t engine_len;
 	const uint8_t **vcpu;		/* each SEC_VCPU payload */
-	const struct snap_gic_reg *gic;
-	size_t nr_gic;
-	const struct vmm_uart_state *uart;
-	const struct vmm_rtc_state *rtc;
+	struct snap_dev {		/* each device's section, checked by the device */
+		struct vmm_device *dev;
+		const uint8_t *p;
+		size_t len;
+	} dev[VMM_MAX_DEVICES];
+	unsigned int nr_dev;
 	const struct snap_ram *ram;
 	const uint64_t *bitmap;
 	const uint8_t *pages;
@@ -642,8 +681,33 @@ static int check_ram(const char *path, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* The devices' sections, in the registry's order; each device checks its own. */
+static int check_devices(const char *path, size_t *off, struct vmm_devices *devices)
+{
+	struct vmm_device *d;
+	char what[64];
+	int r;
+
+	vmm_devices_for_each(devices, d) {
+		struct snap_dev *sd = &snap.dev[snap.nr_dev];
+
+		if (!d->ops->snap_type)
+			continue;
+		r = next_section(path, off, d->ops->snap_type, d->instance, &sd->p, &sd->len);
+		if (r)
+			return r;
+		if (d->ops->check(sd->p, sd->len) < 0) {
+			snprintf(what, sizeof(what), "the %s section", d->ops->name);
+			return corrupt(path, what);
+		}
+		sd->dev = d;
+		snap.nr_dev++;
+	}
+	return 0;
+}
+
 /* Every section, in the one order the writer uses. */
-static int check_sections(const char *path)
+static int check_sections(const char *path, struct vmm_devices *devices)
 {
 	size_t off = sizeof(struct snap_hdr), len;
 	const uint8_t *p;
@@ -663,27 +727,8 @@ static int check_sections(const char *path)
 		if ((r = next_section(path, &off, SEC_VCPU, i, &p, &len)) ||
 		    (r = check_vcpu(path, i, p, len)))
 			return r;
-	if ((r = next_section(path, &off, SEC_GIC, 0, &p, &len)))
+	if ((r = check_devices(path, &off, devices)))
 		return r;
-	if (len % sizeof(struct snap_gic_reg))
-		return corrupt(path, "GIC section size");
-	snap.gic = (const void *)p;
-	snap.nr_gic = len / sizeof(struct snap_gic_reg);
-	for (size_t i = 0; i < snap.nr_gic; i++)
-		if (!gic_state_known_group(snap.gic[i].group) || snap.gic[i].reserved)
-			return corrupt(path, "unknown GIC register group");
-	if ((r = next_section(path, &off, SEC_UART, 0, &p, &len)))
-		return r;
-	if (len != sizeof(struct vmm_uart_state) ||
-	    ((const struct vmm_uart_state *)(const void *)p)->count > VMM_UART_FIFO)
-		return corrupt(path, "UART section");
-	snap.uart = (const void *)p;
-	if ((r = next_section(path, &off, SEC_RTC, 0, &p, &len)))
-		return r;
-	if (len != sizeof(struct vmm_rtc_state) ||
-	    ((const struct vmm_rtc_state *)(const void *)p)->armed > 1)
-		return corrupt(path, "RTC section");
-	snap.rtc = (const void *)p;
 	if ((r = next_section(path, &off, SEC_RAM, 0, &p, &len)) || (r = check_ram(path, p, len)))
 		return r;
 	if ((r = next_section(path, &off, SEC_END, 0, &p, &len)))
@@ -766,7 +811,7 @@ static int merge_options(struct vmm_opts *o)
  * Returns 0, or VMM_EXIT_USAGE for a bad file / contradicting option,
  * VMM_EXIT_HOST when it cannot be read.
  */
-int snapshot_load(struct vmm_opts *o)
+int snapshot_load(struct vmm_opts *o, struct vmm_devices *devices)
 {
 	const char *path = o->restore_path;
 	struct snap_hdr h;
@@ -834,7 +879,7 @@ int snapshot_load(struct vmm_opts *o)
 		return corrupt(path, "data after the recorded end of file");
 	if (crc_update(0, snap.map + sizeof(h), snap.size - sizeof(h)) != h.body_crc)
 		return corrupt(path, "checksum mismatch");
-	r = check_sections(path);
+	r = check_sections(path, devices);
 	if (r)
 		return r;
 	r = merge_options(o);
@@ -963,10 +1008,13 @@ int snapshot_restore(struct vmm *vm)
 		if (r)
 			return r;
 	}
-	if (gic_state_restore(vm, snap.gic, snap.nr_gic) < 0)
-		return VMM_EXIT_HOST;
-	uart_set_restore(snap.uart);
-	rtc_set_restore(snap.rtc);
+	/* The devices after the vCPUs: the vGIC's CPU interfaces follow their registers. */
+	for (unsigned int i = 0; i < snap.nr_dev; i++) {
+		struct vmm_device *d = snap.dev[i].dev;
+
+		if (d->ops->restore(d, snap.dev[i].p, snap.dev[i].len) < 0)
+			return VMM_EXIT_HOST;
+	}
 	snprintf(extra, sizeof(extra), ",\"bytes\":%zu,\"ram_pages\":%" PRIu64 ",\"load_ms\":%.1f"
 		 ",\"restore_ms\":%.1f", snap.size, ram->nr_present, snap.t_load * 1e3,
 		 (now_s() - t0) * 1e3);
@@ -981,17 +1029,11 @@ int snapshot_restore(struct vmm *vm)
  * threads have ended where the snapshot found them: join them, clear the
  * stop hand-over and let vm_run() start new ones, parked (off, or with a
  * CPU_ON pending) or running as the PSCI state says; a vCPU in CPU_SUSPEND
- * is still in KVM's suspended state. The UART keeps its registers.
+ * is still in KVM's suspended state. The devices stay attached to the VM,
+ * their state as it was.
  */
 void snapshot_continue(struct vmm *vm)
 {
-	struct vmm_uart_state us;
-	struct vmm_rtc_state rs;
-
-	uart_save(&us);
-	uart_set_restore(&us);
-	rtc_save(&rs);
-	rtc_set_restore(&rs);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 

@@ -50,7 +50,7 @@ enum snap_sec_type {
 	SEC_CONFIG = 1,
 	SEC_ENGINE = 2,		/* vpsci_snapshot() bytes (docs/snapshot.md) */
 	SEC_VCPU = 3,		/* one per vCPU, in index order */
-	SEC_GIC = 4,
+	SEC_GIC = 4,		/* the devices' sections: their snap_type (device.h) */
 	SEC_UART = 5,
 	SEC_RAM = 6,
 	SEC_END = 7,		/* len 0: the last section */
@@ -103,15 +103,6 @@ struct snap_vcpu {
 };
 _Static_assert(sizeof(struct snap_vcpu) == 120, "vCPU record layout");
 
-/* One vGIC register: KVM_{GET,SET}_DEVICE_ATTR group + attr, value. */
-struct snap_gic_reg {
-	uint32_t group;
-	uint32_t reserved;
-	uint64_t attr;
-	uint64_t val;		/* 32-bit groups use the low half */
-};
-_Static_assert(sizeof(struct snap_gic_reg) == 24, "GIC record layout");
-
 struct snap_ram {
 	uint64_t ram_size;
 	uint64_t nr_pages;	/* ram_size / SNAP_PAGE_SIZE */
@@ -125,10 +116,5 @@ struct snap_buf {
 	size_t len, cap;
 };
 int snap_buf_put(struct snap_buf *b, const void *data, size_t len);
-
-/* gic_state.c */
-int gic_state_save(struct vmm *vm, struct snap_buf *b);
-int gic_state_restore(struct vmm *vm, const struct snap_gic_reg *regs, size_t n);
-bool gic_state_known_group(uint32_t group);
 
 #endif /* VMM_SNAPSHOT_H */

@@ -20,7 +20,7 @@ const void *machine_engine_snapshot(const struct vmm_machine *m, size_t *len);
 bool snapshot_pausable(struct vmm *vm);
 int snapshot_write(struct vmm *vm, const char *path);
 void snapshot_continue(struct vmm *vm);
-int snapshot_load(struct vmm_opts *o);
+int snapshot_load(struct vmm_opts *o, struct vmm_devices *devices);
 int snapshot_restore(struct vmm *vm);
 
 #endif /* VMM_STATE_STATE_H */
