@@ -117,6 +117,7 @@ int vcpu_create(struct vmm *vm, struct vcpu *v)
 
 	v->vm = vm;
 	v->fd = -1;
+	v->last_unknown_mmio = ~0ull;
 	pthread_mutex_init(&v->lock, NULL);
 	pthread_cond_init(&v->cond, NULL);
 	atomic_init(&v->stop, false);
@@ -251,15 +252,14 @@ static int wait_on(struct vcpu *v)
 static void handle_mmio(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
-	static _Thread_local uint64_t last_unknown = ~0ull;
 
 	if (vmm_bus_mmio(v->vm->devices, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
 			 run->mmio.is_write))
 		return;
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (run->mmio.phys_addr != last_unknown) {
-		last_unknown = run->mmio.phys_addr;
+	if (run->mmio.phys_addr != v->last_unknown_mmio) {
+		v->last_unknown_mmio = run->mmio.phys_addr;
 		vmm_debug("vcpu%" PRIu32 ": %s of %u bytes at unmapped 0x%" PRIx64 " ignored",
 			  v->idx, run->mmio.is_write ? "write" : "read", run->mmio.len,
 			  (uint64_t)run->mmio.phys_addr);
@@ -356,19 +356,19 @@ out:
 	return NULL;
 }
 
-/* Install the kick handler once: no SA_RESTART, so KVM_RUN returns EINTR. */
+/*
+ * Install the kick handler: no SA_RESTART, so KVM_RUN returns EINTR. The
+ * same handler every time, so installing it again (each vCPU, each boot)
+ * changes nothing and needs no "done" flag.
+ */
 static void kick_setup(void)
 {
-	static bool done;
 	struct sigaction sa;
 
-	if (done)
-		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = kick_handler;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIG_KICK, &sa, NULL);
-	done = true;
 }
 
 int vcpu_start(struct vcpu *v)

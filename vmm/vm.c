@@ -125,6 +125,7 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 	vm->vm_fd = -1;
 	vm->nr_vcpus = o->cpus;
 	vm->ram_size = o->mem_mib << 20;
+	pthread_mutex_init(&vm->hold_lock, NULL);
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
 	atomic_init(&vm->pausing, false);
@@ -247,6 +248,7 @@ void vm_destroy(struct vmm *vm)
 		munmap(vm->ram, vm->ram_size);
 	vm->ram = NULL;
 	vm->vm_fd = -1;
+	pthread_mutex_destroy(&vm->hold_lock);
 	pthread_mutex_destroy(&vm->lock);
 	pthread_cond_destroy(&vm->cond);
 }

@@ -61,6 +61,7 @@ struct vcpu {
 	bool thread_started;
 	bool start_parked;		/* the thread waits for CPU_ON before running */
 	uint64_t mpidr;
+	uint64_t last_unknown_mmio;	/* -v logs an unmapped address once (vcpu.c) */
 
 	/* Protected by lock: the hand-over between this thread and others. */
 	pthread_mutex_t lock;
@@ -102,6 +103,7 @@ struct vmm {
 	uint64_t dtb_addr;
 	struct vmm_devices *devices;	/* the run's device registry (device.h), set before vm_create() */
 
+	pthread_mutex_t hold_lock;	/* one "every other vCPU off?" check at a time (hold.c) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	enum vmm_outcome outcome;	/* first one set wins */
@@ -112,44 +114,50 @@ struct vmm {
 	atomic_bool pausing;		/* a snapshot stops the vCPUs: keep CPU_ONs pending */
 };
 
-/* crash.c */
+/*
+ * Return conventions of the middle layer (docs/design.md, section 0):
+ *   "0 / -1"      a host call or helper; -1 after a vmm_log() naming the call;
+ *   "0 / status"  decides how the process ends: 0 or a VMM_EXIT_* (status.h).
+ */
+
+/* crash.c: the fatal-signal reporter, on an alternate stack. */
 void crash_setup(void);
 
-/* vm.c */
-int vm_create(struct vmm *vm, const struct vmm_opts *opts, int kvm_fd);
-int vm_create_vcpus(struct vmm *vm);
-int vm_boot_regs(struct vmm *vm);
-enum vmm_outcome vm_run(struct vmm *vm);
+/* vm.c: one VM for one boot. vm_destroy() cleans up after any failure. */
+int vm_create(struct vmm *vm, const struct vmm_opts *opts, int kvm_fd);	/* 0 / status */
+int vm_create_vcpus(struct vmm *vm);		/* 0 / status: vCPUs, then the devices */
+int vm_boot_regs(struct vmm *vm);		/* 0 / status: the boot vCPU at the image */
+enum vmm_outcome vm_run(struct vmm *vm);	/* every vCPU thread ended on return */
 void vm_destroy(struct vmm *vm);
-void vm_finish(struct vmm *vm, enum vmm_outcome out);
-void vm_wake(struct vmm *vm, const char *reason);
+void vm_finish(struct vmm *vm, enum vmm_outcome out);	/* the first outcome wins */
+void vm_wake(struct vmm *vm, const char *reason);	/* a SYSTEM_SUSPEND wake source fired */
 void vm_wake_clear(struct vmm *vm);
 void vm_set_suspended(struct vmm *vm, struct vcpu *v);
-const char *vm_irq_source(struct vmm *vm);
-int vm_host_check(int kvm_fd, const struct vmm_opts *opts, unsigned int *max_vcpus);
+const char *vm_irq_source(struct vmm *vm);	/* never NULL */
+int vm_host_check(int kvm_fd, const struct vmm_opts *opts,	/* 0 / status */
+		  unsigned int *max_vcpus);
 
-/* vcpu.c */
-int vcpu_create(struct vmm *vm, struct vcpu *v);
-int vcpu_start(struct vcpu *v);
-void vcpu_stop(struct vcpu *v, struct vcpu *self);
+/* vcpu.c: a vCPU and its thread (the only one issuing its ioctls once it runs). */
+int vcpu_create(struct vmm *vm, struct vcpu *v);	/* 0 / -1 */
+int vcpu_start(struct vcpu *v);				/* 0 / -1 */
+void vcpu_stop(struct vcpu *v, struct vcpu *self);	/* self: the caller's vCPU or NULL */
 void vcpu_stop_others(struct vmm *vm, struct vcpu *self);
 void vcpu_destroy(struct vcpu *v);
-int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val);
-int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val);
+int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val);	/* 0 / -1 */
+int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val);	/* 0 / -1 */
 /* How vcpu_enter_at() starts the vCPU (DEN0022 5.5 CPU_ON, 5.3 power-down wake-ups). */
 enum vcpu_entry {
 	VCPU_ENTRY_RESET,	/* architectural reset first (CPU_ON, SYSTEM_SUSPEND) */
 	VCPU_ENTRY_WARM,	/* a power-down CPU_SUSPEND's wake-up: no reset */
 };
-int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e, enum vcpu_entry how);
-int vcpu_request_on(struct vcpu *v, const struct vpsci_entry *e);
-struct vcpu *vcpu_current(void);
-void vcpu_kick(struct vcpu *v);
+int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e, enum vcpu_entry how); /* 0 / -1 */
+int vcpu_request_on(struct vcpu *v, const struct vpsci_entry *e);	/* 0 / -1: stopping */
+struct vcpu *vcpu_current(void);	/* this thread's vCPU, NULL in other threads */
+void vcpu_kick(struct vcpu *v);		/* out of KVM_RUN soon; nothing waited for */
 
-/* hold.c */
+/* hold.c: "is every other vCPU off?" where KVM owns CPU_ON/CPU_OFF. */
 void vcpu_hold_point(struct vcpu *v);
-int vcpu_others_off(struct vcpu *self);
-
+int vcpu_others_off(struct vcpu *self);	/* 1 all off, 0 not (or busy), -1 VM going down */
 
 /*
  * Transitional (layering refactor, issue 12): the headers of the upper
