@@ -94,39 +94,54 @@ static void dispatch(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call
 }
 
 /*
- * The front door. The caller's structs may be shorter (an older header) or
- * longer (a newer one) than ours: a call that is not exactly ours is copied
- * in; a result shorter than ours is built locally and copied out up to its
- * size. The common case, same header, touches no copy.
+ * Default *r to NOT_SUPPORTED / CONTINUE, so no ID can fall through, then
+ * check the arguments and dispatch. A call that is not exactly our size is
+ * copied in first (the ABI rule).
+ */
+static int answer(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call,
+		  struct vpsci_result *r)
+{
+	struct vpsci_call copy;
+
+	memset(r, 0, sizeof(*r));
+	r->x[0] = sext32(VPSCI_RET_NOT_SUPPORTED);
+	r->exit = VPSCI_EXIT_CONTINUE;
+	if (!vm || !call)
+		return VPSCI_E_INVAL;
+	if (vcpu >= vm->nr_vcpus)
+		return VPSCI_E_RANGE;
+	if (call->size == sizeof(*call)) {
+		dispatch(vm, vcpu, call, r);
+		return 0;
+	}
+	if (abi_copy_in(&copy, sizeof(copy), call, CALL_SIZE_FIRST))
+		return VPSCI_E_INVAL;
+	dispatch(vm, vcpu, &copy, r);
+	return 0;
+}
+
+/*
+ * The front door. A result shorter than ours (an older header) is built
+ * locally and copied out up to its size; the common case, same header,
+ * copies nothing.
  */
 VPSCI_EXPORT int vpsci_call(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call,
 			    struct vpsci_result *res)
 {
 	struct vpsci_result local;
-	struct vpsci_call copy;
-	struct vpsci_result *r;
 	uint32_t n;
-	int err = 0;
+	int err;
 
 	if (!res || res->size < RESULT_SIZE_FIRST)
 		return VPSCI_E_INVAL;
-	n = res->size < sizeof(*res) ? res->size : (uint32_t)sizeof(*res);
-	r = n < sizeof(*res) ? &local : res;
-	/* Default the answer to NOT_SUPPORTED, so no ID can fall through. */
-	memset(r, 0, sizeof(*r));
-	r->x[0] = sext32(VPSCI_RET_NOT_SUPPORTED);
-	r->exit = VPSCI_EXIT_CONTINUE;
-	if (!vm || !call)
-		err = VPSCI_E_INVAL;
-	else if (vcpu >= vm->nr_vcpus)
-		err = VPSCI_E_RANGE;
-	else if (call->size != sizeof(*call) &&
-		 abi_copy_in(&copy, sizeof(copy), call, CALL_SIZE_FIRST))
-		err = VPSCI_E_INVAL;
-	else
-		dispatch(vm, vcpu, call->size == sizeof(*call) ? call : &copy, r);
-	if (r == &local)
+	if (res->size >= sizeof(*res)) {
+		n = sizeof(*res);
+		err = answer(vm, vcpu, call, res);
+	} else {
+		n = res->size;
+		err = answer(vm, vcpu, call, &local);
 		memcpy(res, &local, n);
+	}
 	res->size = n;
 	return err;
 }

@@ -167,7 +167,7 @@ void caps_init(struct vpsci_vm *vm);
 psci_handler_t caps_lookup(const struct vpsci_vm *vm, uint32_t fid, bool aarch32);
 int32_t caps_features(const struct vpsci_vm *vm, uint32_t fid, bool aarch32);
 
-/* vpsci_main.c */
+/* vpsci_vm.c */
 void cpu_relax(void);
 uint32_t vcpu_wait_stable(struct vpsci_vm *vm, uint32_t idx);
 void sys_wait_unclaimed(struct vpsci_vm *vm);
@@ -217,17 +217,23 @@ int32_t psci_mem_protect_check_range(struct vpsci_vm *vm, uint32_t caller,
 bool entry_decode(const struct vpsci_vm *vm, const struct psci_args *args, uint64_t pc,
 		  uint64_t context_id, struct vpsci_entry *out);
 
-/* Function handlers, one file per concern. */
+/* Function handlers, one file per concern: vpsci_on.c */
 int32_t psci_cpu_on(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 		    struct vpsci_result *res);
+
+/* vpsci_off.c */
 int32_t psci_cpu_off(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 		     struct vpsci_result *res);
 int32_t psci_cpu_freeze(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			struct vpsci_result *res);
+
+/* vpsci_suspend.c */
 int32_t psci_cpu_suspend(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			 struct vpsci_result *res);
 int32_t psci_cpu_default_suspend(struct vpsci_vm *vm, uint32_t caller,
 				 const struct psci_args *args, struct vpsci_result *res);
+
+/* vpsci_system.c */
 int32_t psci_system_off(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			struct vpsci_result *res);
 int32_t psci_system_off2(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
