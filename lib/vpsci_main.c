@@ -45,23 +45,16 @@ static uint64_t sext32(int32_t v)
 	return (uint64_t)(int64_t)v;
 }
 
-VPSCI_EXPORT int vpsci_call(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call,
-			    struct vpsci_result *res)
+/*
+ * One call with full-size structs (the ABI rule is vpsci_call()'s business):
+ * decode, look up, run the handler. *res is already defaulted.
+ */
+static void dispatch(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call,
+		     struct vpsci_result *res)
 {
 	struct psci_args args;
 	psci_handler_t handler;
 	int32_t ret;
-
-	if (!res)
-		return VPSCI_E_INVAL;
-	/* Default the answer to NOT_SUPPORTED, so no ID can fall through. */
-	memset(res, 0, sizeof(*res));
-	res->x[0] = sext32(VPSCI_RET_NOT_SUPPORTED);
-	res->exit = VPSCI_EXIT_CONTINUE;
-	if (!vm || !call)
-		return VPSCI_E_INVAL;
-	if (vcpu >= vm->nr_vcpus)
-		return VPSCI_E_RANGE;
 
 	/* DEN0028 2.5: the function ID is W0; the upper half of X0 is ignored. */
 	args.fid = (uint32_t)call->x[0];
@@ -72,7 +65,7 @@ VPSCI_EXPORT int vpsci_call(struct vpsci_vm *vm, uint32_t vcpu, const struct vps
 
 	handler = caps_lookup(vm, args.fid, call->aarch32);
 	if (!handler)
-		return 0;
+		return;
 
 	/*
 	 * DEN0028 2.6: SMC32 arguments are W registers; whatever the upper
@@ -98,7 +91,59 @@ VPSCI_EXPORT int vpsci_call(struct vpsci_vm *vm, uint32_t vcpu, const struct vps
 	ret = handler(vm, vcpu, &args, res);
 	if (ret != PSCI_RAW)
 		res->x[0] = sext32(dialect_ret(vm, args.dialect_0_1, ret));
+}
+
+/*
+ * Default *r to NOT_SUPPORTED / CONTINUE, so no ID can fall through, then
+ * check the arguments and dispatch. A call that is not exactly our size is
+ * copied in first (the ABI rule).
+ */
+static int answer(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call,
+		  struct vpsci_result *r)
+{
+	struct vpsci_call copy;
+
+	memset(r, 0, sizeof(*r));
+	r->x[0] = sext32(VPSCI_RET_NOT_SUPPORTED);
+	r->exit = VPSCI_EXIT_CONTINUE;
+	if (!vm || !call)
+		return VPSCI_E_INVAL;
+	if (vcpu >= vm->nr_vcpus)
+		return VPSCI_E_RANGE;
+	if (call->size == sizeof(*call)) {
+		dispatch(vm, vcpu, call, r);
+		return 0;
+	}
+	if (abi_copy_in(&copy, sizeof(copy), call, CALL_SIZE_FIRST))
+		return VPSCI_E_INVAL;
+	dispatch(vm, vcpu, &copy, r);
 	return 0;
+}
+
+/*
+ * The front door. A result shorter than ours (an older header) is built
+ * locally and copied out up to its size; the common case, same header,
+ * copies nothing.
+ */
+VPSCI_EXPORT int vpsci_call(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call,
+			    struct vpsci_result *res)
+{
+	struct vpsci_result local;
+	uint32_t n;
+	int err;
+
+	if (!res || res->size < RESULT_SIZE_FIRST)
+		return VPSCI_E_INVAL;
+	if (res->size >= sizeof(*res)) {
+		n = sizeof(*res);
+		err = answer(vm, vcpu, call, res);
+	} else {
+		n = res->size;
+		err = answer(vm, vcpu, call, &local);
+		memcpy(res, &local, n);
+	}
+	res->size = n;
+	return err;
 }
 
 VPSCI_EXPORT bool vpsci_handles(const struct vpsci_vm *vm, uint32_t fid)

@@ -7,7 +7,8 @@
 #
 #   make check-vmm-codecs    build and run every tests/vmm/test_*.c
 
-VMM_CODEC_SRCS := vmm/machine.c vmm/util/crc32.c vmm/util/buf.c vmm/state/desc.c \
+VMM_CODEC_SRCS := vmm/machine.c vmm/util/crc32.c vmm/util/buf.c vmm/util/names.c \
+	vmm/util/parse.c vmm/state/desc.c \
 	vmm/state/snapfile.c
 VMM_CODEC_TEST_NAMES := $(sort $(notdir $(basename $(wildcard tests/vmm/test_*.c))))
 VMM_CODEC_DIR := $(BUILD)/vmm-codecs

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The machine record (machine.h): its names, and the one contradiction
+ * The machine record (machine.h): its release, and the one contradiction
  * check of a restore, driven by rules[]: a new field of the record gets a
  * row there, and every format that records it (hibernate description,
  * snapshot, migration) checks it the same way.
@@ -23,30 +23,6 @@ void vmm_machine_free(struct vmm_machine *m)
 		free(m->disks[i].path);
 	free(m->engine);
 	memset(m, 0, sizeof(*m));
-}
-
-const char *vmm_version_str(uint32_t v, char *buf, size_t len)
-{
-	snprintf(buf, len, "%" PRIu32 ".%" PRIu32, VPSCI_VERSION_MAJOR(v), VPSCI_VERSION_MINOR(v));
-	return buf;
-}
-
-const char *vmm_mode_name(enum vmm_psci_mode m)
-{
-	switch (m) {
-	case VMM_PSCI_USER:
-		return "user";
-	case VMM_PSCI_HYBRID:
-		return "hybrid";
-	case VMM_PSCI_KERNEL:
-		return "kernel";
-	}
-	return "?";
-}
-
-const char *vmm_conduit_name(enum vpsci_conduit c)
-{
-	return c == VPSCI_CONDUIT_SMC ? "smc" : "hvc";
 }
 
 /* How a field is compared and shown. */

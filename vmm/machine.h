@@ -23,12 +23,7 @@
 #include <vpsci/vpsci.h>
 
 #include "layout.h"
-
-enum vmm_psci_mode {
-	VMM_PSCI_USER,		/* the whole PSCI range goes to libvpsci */
-	VMM_PSCI_HYBRID,	/* hot CPU calls in KVM, the rest in libvpsci */
-	VMM_PSCI_KERNEL,	/* KVM's in-kernel PSCI; only system events seen */
-};
+#include "util/names.h"	/* enum vmm_psci_mode, vmm_version_str, vmm_mode_name, ... */
 
 /* A file the guest boots from or owns: kernel, initrd, a --disk. */
 struct vmm_image {
@@ -92,11 +87,6 @@ struct vmm_machine {
 
 /* Release what the record owns and zero it. */
 void vmm_machine_free(struct vmm_machine *m);
-
-/* "0.2", "1.3": 'buf' of at least 12 bytes. Returns buf. */
-const char *vmm_version_str(uint32_t v, char *buf, size_t len);
-const char *vmm_mode_name(enum vmm_psci_mode m);
-const char *vmm_conduit_name(enum vpsci_conduit c);
 
 /*
  * The one contradiction check of a restore (hibernate --resume, snapshot

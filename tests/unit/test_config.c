@@ -317,23 +317,26 @@ static void test_call_bad_args(void **state)
 	struct tcfg t;
 	struct rec r;
 	struct vpsci_vm *vm;
-	struct vpsci_call c = { .x = { VPSCI_FN32(VPSCI_FN_PSCI_VERSION) } };
-	struct vpsci_result res;
+	struct vpsci_call c = { .size = sizeof(c), .x = { VPSCI_FN32(VPSCI_FN_PSCI_VERSION) } };
+	struct vpsci_result res = { .size = sizeof(res) };
 
 	(void)state;
 	tcfg_init(&t, VPSCI_VERSION_1_0, 4);
 	rec_init(&r);
 	vm = mkvm(&t, &r);
 	memset(&res, 0x5a, sizeof(res));
+	res.size = sizeof(res);
 	assert_int_equal(vpsci_call(NULL, 0, &c, &res), VPSCI_E_INVAL);
 	assert_int_equal(vpsci_call(vm, 0, NULL, &res), VPSCI_E_INVAL);
 	assert_int_equal(vpsci_call(vm, 0, &c, NULL), VPSCI_E_INVAL);
 	assert_true(vpsci_call(vm, 4, &c, NULL) < 0);
 
 	memset(&res, 0x5a, sizeof(res));
+	res.size = sizeof(res);
 	assert_int_equal(vpsci_call(vm, 4, &c, &res), VPSCI_E_RANGE);
 	assert_cont(res, VPSCI_RET_NOT_SUPPORTED);
 	memset(&res, 0x5a, sizeof(res));
+	res.size = sizeof(res);
 	assert_int_equal(vpsci_call(vm, UINT32_MAX, &c, &res), VPSCI_E_RANGE);
 	assert_cont(res, VPSCI_RET_NOT_SUPPORTED);
 	assert_int_equal(vpsci_vcpu_wake(vm, 4), VPSCI_E_RANGE);

@@ -111,8 +111,8 @@ static void put_ram(struct snap_writer *w, const struct fx_snap *how)
 
 static void put_devices(struct snap_writer *w, const struct fx_snap *how)
 {
-	struct snap_gic_reg gic[2] = { { .group = 1, .attr = 0, .val = 0x12 },
-				       { .group = 5, .attr = 0x10000, .val = 1 } };
+	/* Two vGIC records (group, reserved, attr, value): opaque to the codec. */
+	uint64_t gic[6] = { 1, 0, 0x12, 5, 0x10000, 1 };
 	uint8_t uart[72] = { 0 }, rtc[32] = { 0 };
 
 	if (!how->no_gic)

@@ -12,6 +12,8 @@
 
 #include "state/desc.h"
 #include "util/crc32.h"
+#include "util/names.h"
+#include "util/parse.h"
 
 /* The optional PSCI functions a description may record (never SYSTEM_SUSPEND, 0.1 IDs). */
 #define DESC_PM_FEATURES \
@@ -40,31 +42,11 @@ struct key {
 
 /* ---- numbers and names -------------------------------------------------- */
 
-/* Decimal, or hex with 0x; no sign, no blanks. */
-static bool parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return !errno && !*end;
-}
-
-static const uint32_t versions[] = { VPSCI_VERSION_0_1, VPSCI_VERSION_0_2, VPSCI_VERSION_1_0,
-				     VPSCI_VERSION_1_1, VPSCI_VERSION_1_2, VPSCI_VERSION_1_3 };
-
 static const char *parse_version(struct hib_desc *d, const char *v)
 {
-	char s[12];
-
-	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
-		if (strcmp(v, vmm_version_str(versions[i], s, sizeof(s))) == 0) {
-			d->m.psci_version = versions[i];
-			return NULL;
-		}
-	return "psci-version is not one of 0.1 0.2 1.0 1.1 1.2 1.3";
+	if (!vmm_parse_version(v, &d->m.psci_version))
+		return "psci-version is not one of 0.1 0.2 1.0 1.1 1.2 1.3";
+	return NULL;
 }
 
 static const char *parse_reason(struct hib_desc *d, const char *v)
@@ -77,20 +59,12 @@ static const char *parse_reason(struct hib_desc *d, const char *v)
 
 static const char *parse_mode(struct hib_desc *d, const char *v)
 {
-	for (int m = VMM_PSCI_USER; m <= VMM_PSCI_KERNEL; m++)
-		if (strcmp(v, vmm_mode_name((enum vmm_psci_mode)m)) == 0) {
-			d->m.mode = (enum vmm_psci_mode)m;
-			return NULL;
-		}
-	return "psci-mode is not user, hybrid or kernel";
+	return vmm_parse_mode(v, &d->m.mode) ? NULL : "psci-mode is not user, hybrid or kernel";
 }
 
 static const char *parse_conduit(struct hib_desc *d, const char *v)
 {
-	if (strcmp(v, "hvc") != 0 && strcmp(v, "smc") != 0)
-		return "conduit is not hvc or smc";
-	d->m.conduit = v[0] == 's' ? VPSCI_CONDUIT_SMC : VPSCI_CONDUIT_HVC;
-	return NULL;
+	return vmm_parse_conduit(v, &d->m.conduit) ? NULL : "conduit is not hvc or smc";
 }
 
 static const char *parse_gic(struct hib_desc *d, const char *v)
@@ -121,7 +95,7 @@ static const char *parse_mpidrs(struct hib_desc *d, const char *v)
 			return bad;
 		memcpy(tok, p, len);
 		tok[len] = 0;
-		if (!parse_u64(tok, &u) || (u & ~VPSCI_MPIDR_AFF_MASK))
+		if (!vmm_parse_u64(tok, &u) || (u & ~VPSCI_MPIDR_AFF_MASK))
 			return bad;
 		d->m.mpidrs[n] = u;
 		p += len;
@@ -164,7 +138,7 @@ static const char *parse_disks(struct hib_desc *d, const char *v)
 {
 	uint64_t u;
 
-	if (!parse_u64(v, &u) || u > VMM_MAX_DISKS)
+	if (!vmm_parse_u64(v, &u) || u > VMM_MAX_DISKS)
 		return "disks is not a disk count (0 to 4)";
 	d->m.nr_disks = (unsigned int)u;
 	return NULL;
@@ -179,7 +153,7 @@ static int fmt_reason(const struct hib_desc *d, struct vmm_buf *out)
 
 static int fmt_version(const struct hib_desc *d, struct vmm_buf *out)
 {
-	char s[12];
+	char s[VMM_VERSION_STR_LEN];
 
 	return vmm_buf_printf(out, "%s", vmm_version_str(d->m.psci_version, s, sizeof(s)));
 }
@@ -289,7 +263,7 @@ static const char *set_key(struct hib_desc *d, const struct key *k, const char *
 	switch (k->kind) {
 	case K_UINT:
 	case K_U64:
-		if (!parse_u64(v, &u) || u < k->min || u > k->max)
+		if (!vmm_parse_u64(v, &u) || u < k->min || u > k->max)
 			return k->err;
 		if (k->kind == K_UINT)
 			*PTR(d, k, unsigned int) = (unsigned int)u;
@@ -302,7 +276,7 @@ static const char *set_key(struct hib_desc *d, const struct key *k, const char *
 		*PTR(d, k, bool) = v[0] == '1';
 		return NULL;
 	case K_FLAGS:
-		if (!parse_u64(v, &u) || (u & ~k->max))
+		if (!vmm_parse_u64(v, &u) || (u & ~k->max))
 			return k->err;
 		*PTR(d, k, uint32_t) = (uint32_t)u;
 		return NULL;
@@ -420,7 +394,7 @@ static int set_disk_key(struct hib_desc *d, const char *k, const char *v, unsign
 		disk->path = strdup(v);
 		return disk->path ? 1 : -1;
 	}
-	if (strcmp(k + 5, "-size") != 0 || !parse_u64(v, &u) || (*seen & (2u << (2 * i))))
+	if (strcmp(k + 5, "-size") != 0 || !vmm_parse_u64(v, &u) || (*seen & (2u << (2 * i))))
 		return -1;
 	disk->size = u;
 	*seen |= 2u << (2 * i);

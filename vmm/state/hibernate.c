@@ -188,7 +188,7 @@ const void *machine_engine_snapshot(const struct vmm_machine *m, size_t *len)
 int machine_check_engine(const struct vmm *vm)
 {
 	const struct vmm_machine *m = vm->opts->resume;
-	char a[16], b[16];
+	char a[VMM_VERSION_STR_LEN], b[VMM_VERSION_STR_LEN];
 
 	if (!m)
 		return 0;

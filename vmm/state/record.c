@@ -122,17 +122,7 @@ nomem:
 /* The options typed, as a record (paths absolute) and the fields they set. */
 static void machine_given(const struct vmm_opts *o, struct vmm_machine *g, unsigned int *given)
 {
-	*given = o->given & (VMM_F_KERNEL | VMM_F_INITRD | VMM_F_APPEND | VMM_F_CPUS | VMM_F_MEM |
-			     VMM_F_PSCI_VERSION | VMM_F_CONDUIT | VMM_F_SYSTEM_SUSPEND |
-			     VMM_F_DISKS);
-	if (o->mode_set)
-		*given |= VMM_F_MODE;
-	if (o->pm.pd_levels)
-		*given |= VMM_F_POWER_DOMAINS;
-	if (o->pm.cpus_per_cluster)
-		*given |= VMM_F_CPUS_PER_CLUSTER;
-	if (o->pm.features || o->pm.features_all)
-		*given |= VMM_F_PM_FEATURES;
+	*given = o->given;	/* options.c: each option's enum vmm_field bit */
 	scalars_of_opts(o, g);
 	g->kernel.path = machine_abs_path(o->kernel);
 	g->initrd.path = machine_abs_path(o->initrd);

@@ -13,10 +13,17 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "device.h"
 #include "kvm_compat.h"
 #include "state/record.h"
 #include "state/snapshot.h"
 #include "util/file.h"
+
+/* A registered device and its section in the file. */
+struct snap_dev {
+	struct vmm_device *dev;
+	const struct snap_section *sec;
+};
 
 /* The file, mapped and validated by snapshot_load(), used by snapshot_restore(). */
 struct snap_restore {
@@ -24,39 +31,48 @@ struct snap_restore {
 	const uint8_t *map;
 	size_t size;
 	struct snap_view v;
-	const struct snap_section *gic, *uart, *rtc;	/* NULL: the device starts reset */
+	struct snap_dev dev[VMM_MAX_DEVICES];	/* in the registry's order */
+	unsigned int nr_dev;
 	double t_load;
 };
 
-static int dev_corrupt(char *why, size_t wl, const char *what)
+static bool claimed(const struct snap_restore *s, const struct snap_section *sec)
 {
-	snprintf(why, wl, "corrupt snapshot: %s", what);
-	return -1;
+	for (unsigned int i = 0; i < s->nr_dev; i++)
+		if (s->dev[i].sec == sec)
+			return true;
+	return false;
 }
 
-/* The devices this build has: their sections must be well formed. */
-static int check_devices(struct snap_restore *s, char *why, size_t wl)
+/*
+ * Each registered device with state takes the section of its (snap_type,
+ * instance) and checks it (device.h check(): KVM-free). A device without
+ * one starts from reset; a section no device claims is skipped.
+ */
+static int check_devices(struct snap_restore *s, struct vmm_devices *devices, char *why,
+			 size_t wl)
 {
-	const struct snap_gic_reg *g;
+	struct vmm_device *d;
 
-	s->gic = snap_view_device(&s->v, SEC_GIC, 0);
-	s->uart = snap_view_device(&s->v, SEC_UART, 0);
-	s->rtc = snap_view_device(&s->v, SEC_RTC, 0);
-	if (!s->gic || s->gic->len % sizeof(struct snap_gic_reg))
-		return dev_corrupt(why, wl, "GIC section missing or its size");
-	g = (const void *)s->gic->p;
-	for (size_t i = 0; i < s->gic->len / sizeof(*g); i++)
-		if (!gic_state_known_group(g[i].group) || g[i].reserved)
-			return dev_corrupt(why, wl, "unknown GIC register group");
-	if (s->uart && (s->uart->len != sizeof(struct vmm_uart_state) ||
-			((const struct vmm_uart_state *)(const void *)s->uart->p)->count >
-			VMM_UART_FIFO))
-		return dev_corrupt(why, wl, "UART section");
-	if (s->rtc && (s->rtc->len != sizeof(struct vmm_rtc_state) ||
-		       ((const struct vmm_rtc_state *)(const void *)s->rtc->p)->armed > 1))
-		return dev_corrupt(why, wl, "RTC section");
+	vmm_devices_for_each(devices, d) {
+		const struct snap_section *sec;
+
+		if (!d->ops->snap_type)
+			continue;
+		sec = snap_view_device(&s->v, d->ops->snap_type, d->instance);
+		if (!sec) {
+			vmm_log("--restore %s: no section for the %s: it starts from reset",
+				s->path, d->ops->name);
+			continue;
+		}
+		if (d->ops->check(sec->p, sec->len) < 0) {
+			snprintf(why, wl, "corrupt snapshot: the %s section", d->ops->name);
+			return -1;
+		}
+		s->dev[s->nr_dev++] = (struct snap_dev){ d, sec };
+	}
 	for (unsigned int i = 0; i < s->v.nr_dev; i++)
-		if (&s->v.dev[i] != s->gic && &s->v.dev[i] != s->uart && &s->v.dev[i] != s->rtc)
+		if (!claimed(s, &s->v.dev[i]))
 			vmm_debug("--restore %s: section %" PRIu32 "/%" PRIu32 " is for a device "
 				  "this VM does not have: skipped", s->path, s->v.dev[i].type,
 				  s->v.dev[i].index);
@@ -81,7 +97,7 @@ static int absolute_paths(struct vmm_machine *m)
 }
 
 /* Map and validate. Returns 0 or VMM_EXIT_* after a message. */
-static int load_file(struct snap_restore *s)
+static int load_file(struct snap_restore *s, struct vmm_devices *devices)
 {
 	char why[300];
 	int r = vmm_file_map(s->path, &s->map, &s->size);
@@ -92,7 +108,7 @@ static int load_file(struct snap_restore *s)
 		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;
 	}
 	r = snap_parse(s->map, s->size, &s->v, why, sizeof(why));
-	if (!r && check_devices(s, why, sizeof(why)) < 0)
+	if (!r && check_devices(s, devices, why, sizeof(why)) < 0)
 		r = -EINVAL;
 	if (!r)
 		r = absolute_paths(&s->v.m);
@@ -110,7 +126,7 @@ static int load_file(struct snap_restore *s)
  * for the run (o->restore). Returns 0, or VMM_EXIT_USAGE for a bad file or
  * a contradicting option, VMM_EXIT_HOST when it cannot be read.
  */
-int snapshot_load(struct vmm_opts *o)
+int snapshot_load(struct vmm_opts *o, struct vmm_devices *devices)
 {
 	struct snap_restore *s = calloc(1, sizeof(*s));
 	char prefix[300];
@@ -122,7 +138,7 @@ int snapshot_load(struct vmm_opts *o)
 		return VMM_EXIT_HOST;
 	}
 	s->path = o->restore_path;
-	r = load_file(s);
+	r = load_file(s, devices);
 	if (!r) {
 		snprintf(prefix, sizeof(prefix), "--restore %s", s->path);
 		r = machine_check_options(o, &s->v.m, s->v.recorded, prefix, "the snapshot",
@@ -248,29 +264,24 @@ static int restore_vcpu(struct vcpu *v, const uint8_t *p)
 	return 0;
 }
 
-/* The devices (until the device registry: each by name). */
-static int restore_devices(struct vmm *vm, const struct snap_restore *s)
+/* The devices, after the vCPUs: the vGIC's CPU interfaces follow their registers. */
+static int restore_devices(const struct snap_restore *s)
 {
-	if (gic_state_restore(vm, (const void *)s->gic->p,
-			      s->gic->len / sizeof(struct snap_gic_reg)) < 0)
-		return VMM_EXIT_HOST;
-	if (s->uart)
-		uart_set_restore((const void *)s->uart->p);
-	else
-		vmm_log("--restore %s: no UART section: the PL011 starts from reset", s->path);
-	if (s->rtc)
-		rtc_set_restore((const void *)s->rtc->p);
-	else
-		vmm_log("--restore %s: no RTC section: the PL031 starts from reset", s->path);
+	for (unsigned int i = 0; i < s->nr_dev; i++) {
+		struct vmm_device *d = s->dev[i].dev;
+
+		if (d->ops->restore(d, s->dev[i].sec->p, s->dev[i].sec->len) < 0)
+			return VMM_EXIT_HOST;
+	}
 	return 0;
 }
 
 /*
  * Put the loaded snapshot into a VM that vm_create() has just built from
  * the snapshot's record (vCPUs created, vGIC initialised, engine created,
- * filter set, nothing run). Order: RAM, engine, vCPU registers and MP
- * state, then the vGIC (its CPU interfaces after the vCPUs' system
- * registers), then the UART and RTC (applied when the VM attaches them).
+ * filter set, devices attached, nothing run). Order: RAM, engine, vCPU
+ * registers and MP state, then each device's section (the vGIC's CPU
+ * interfaces after the vCPUs' system registers).
  * Returns 0 or a VMM_EXIT_* status after a message.
  */
 int snapshot_restore(struct vmm *vm)
@@ -298,7 +309,7 @@ int snapshot_restore(struct vmm *vm)
 		if (r)
 			return r;
 	}
-	r = restore_devices(vm, s);
+	r = restore_devices(s);
 	if (r)
 		return r;
 	snprintf(extra, sizeof(extra), ",\"bytes\":%zu,\"ram_pages\":%" PRIu64 ",\"load_ms\":%.1f"

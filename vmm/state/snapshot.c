@@ -6,8 +6,9 @@
  * finished the exit it was handling (a PSCI call completes first) and
  * stopped, so the engine is quiescent and no vCPU is in KVM_RUN.
  * snapshot_write() then records the machine (CONFIG, POWER, ENGINE), each
- * vCPU's KVM registers, MP state and the VMM's own PSCI state, the devices
- * (vGICv3, PL011, PL031) and the non-zero RAM pages.
+ * vCPU's KVM registers, MP state and the VMM's own PSCI state, each
+ * registered device's own state (device.h save(): vGICv3, PL011, PL031, ...)
+ * and the non-zero RAM pages.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "device.h"
 #include "kvm_compat.h"
 #include "state/record.h"
 #include "state/snapshot.h"
@@ -22,7 +24,6 @@
 
 _Static_assert(SNAP_REG_SIZE_SHIFT == KVM_REG_SIZE_SHIFT, "register size field");
 _Static_assert(SNAP_REG_SIZE_MASK == KVM_REG_SIZE_MASK, "register size field");
-_Static_assert(sizeof(struct vmm_rtc_state) == 32, "RTC section layout");
 
 int snapshot_reg_list(struct vcpu *v, struct kvm_reg_list **out)
 {
@@ -236,23 +237,25 @@ bool snapshot_pausable(struct vmm *vm)
 	return true;
 }
 
-/* The devices' sections (until the device registry: each by name). */
+/* One section per device with state, (snap_type, instance), in the registry's order. */
 static int write_devices(struct snap_writer *w, struct vmm *vm)
 {
-	struct vmm_buf gic = { 0 };
-	struct vmm_uart_state us;
-	struct vmm_rtc_state rs;
+	struct vmm_device *d;
 
-	if (gic_state_save(vm, &gic) < 0 || gic.failed) {
-		vmm_buf_free(&gic);
-		return -1;
+	vmm_devices_for_each(vm->devices, d) {
+		struct vmm_buf b = { 0 };
+
+		if (!d->ops->snap_type)
+			continue;
+		if (d->ops->save(d, &b) < 0 || b.failed) {
+			if (b.failed)
+				vmm_log("snapshot: out of memory for the %s state", d->ops->name);
+			vmm_buf_free(&b);
+			return -1;
+		}
+		snapw_section(w, d->ops->snap_type, d->instance, b.p, b.len);
+		vmm_buf_free(&b);
 	}
-	snapw_section(w, SEC_GIC, 0, gic.p, gic.len);
-	vmm_buf_free(&gic);
-	uart_save(&us);
-	snapw_section(w, SEC_UART, 0, &us, sizeof(us));
-	rtc_save(&rs);
-	snapw_section(w, SEC_RTC, 0, &rs, sizeof(rs));
 	return 0;
 }
 
@@ -356,17 +359,11 @@ int snapshot_write(struct vmm *vm, const char *path)
  * threads have ended where the snapshot found them: join them, clear the
  * stop hand-over and let vm_run() start new ones, parked (off, or with a
  * CPU_ON pending) or running as the PSCI state says; a vCPU in CPU_SUSPEND
- * is still in KVM's suspended state. The UART keeps its registers.
+ * is still in KVM's suspended state. The devices stay attached to the VM,
+ * their state as it was.
  */
 void snapshot_continue(struct vmm *vm)
 {
-	struct vmm_uart_state us;
-	struct vmm_rtc_state rs;
-
-	uart_save(&us);
-	uart_set_restore(&us);
-	rtc_save(&rs);
-	rtc_set_restore(&rs);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 

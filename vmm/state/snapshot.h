@@ -2,8 +2,9 @@
 /*
  * Whole-VM snapshot file (docs/vm-snapshot.md): the layouts written to disk
  * and the KVM-free codec (snapfile.c: parse/validate every section, stream
- * sections out with their CRC), shared by snapshot.c / restore.c (the KVM
- * side) and gic_state.c (the in-kernel vGICv3). Includes no kernel header:
+ * sections out with their CRC), used by snapshot.c / restore.c (the KVM
+ * side). Device sections are opaque here: each device checks its own
+ * (device.h check()). Includes no kernel header:
  * host tests and fuzz/fuzz_vmsnap.c reach the codec.
  */
 #ifndef VMM_SNAPSHOT_H
@@ -64,7 +65,7 @@ enum snap_sec_type {
 	SEC_CONFIG = 1,
 	SEC_ENGINE = 2,		/* vpsci_snapshot() bytes (docs/snapshot.md) */
 	SEC_VCPU = 3,		/* one per vCPU, index = vCPU index */
-	SEC_GIC = 4,		/* device: the vGICv3 (gic_state.c) */
+	SEC_GIC = 4,		/* device: the vGICv3 (hw/gic.c) */
 	SEC_UART = 5,		/* device: PL011 */
 	SEC_RAM = 6,
 	SEC_END = 7,		/* len 0: the last section */
@@ -148,15 +149,6 @@ static inline size_t snap_reg_record_size(uint64_t id)
 	return 8 + ((snap_reg_size(id) + 7) & ~(size_t)7);
 }
 
-/* One vGIC register: KVM_{GET,SET}_DEVICE_ATTR group + attr, value. */
-struct snap_gic_reg {
-	uint32_t group;
-	uint32_t reserved;
-	uint64_t attr;
-	uint64_t val;		/* 32-bit groups use the low half */
-};
-_Static_assert(sizeof(struct snap_gic_reg) == 24, "GIC record layout");
-
 struct snap_ram {
 	uint64_t ram_size;
 	uint64_t nr_pages;	/* ram_size / SNAP_PAGE_SIZE */
@@ -222,11 +214,5 @@ void snapw_config(struct snap_writer *w, const struct vmm_machine *m);
 void snapw_power(struct snap_writer *w, const struct vmm_machine *m);
 /* The header for what w wrote. */
 void snap_header(struct snap_hdr *h, const struct snap_writer *w, uint32_t abi);
-
-/* ---- the vGICv3 (hw/gic_state.c, KVM side) ------------------------------- */
-struct vmm;
-int gic_state_save(struct vmm *vm, struct vmm_buf *b);
-int gic_state_restore(struct vmm *vm, const struct snap_gic_reg *regs, size_t n);
-bool gic_state_known_group(uint32_t group);
 
 #endif /* VMM_SNAPSHOT_H */

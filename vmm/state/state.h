@@ -26,7 +26,8 @@ void snapshot_continue(struct vmm *vm);
 int snapshot_reg_list(struct vcpu *v, struct kvm_reg_list **out);
 
 /* restore.c: --restore */
-int snapshot_load(struct vmm_opts *o);
+/* The devices registered for the run check their sections. */
+int snapshot_load(struct vmm_opts *o, struct vmm_devices *devices);
 int snapshot_restore(struct vmm *vm);
 
 #endif /* VMM_STATE_STATE_H */
