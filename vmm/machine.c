@@ -173,6 +173,8 @@ unsigned int vmm_machine_contradiction(const struct vmm_machine *opt, unsigned i
 			continue;
 		why->opt_name = r->opt;
 		show(r, opt, why->opt_val, sizeof(why->opt_val));
+		if (r->kind == R_DISKS)	/* the paths typed, as before: not worth a line each */
+			snprintf(why->opt_val, sizeof(why->opt_val), "(other disks)");
 		show(r, rec, why->rec_val, sizeof(why->rec_val));
 		if (r->kind == R_BOOL) {
 			why->opt_name = opt->system_suspend ? "--system-suspend" :

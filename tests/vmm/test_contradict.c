@@ -63,7 +63,7 @@ static const struct row rows[] = {
 	{ VMM_F_KERNEL, "--kernel", "/boot/other", "/boot/vmlinuz" },
 	{ VMM_F_INITRD, "--initrd", "none", "/boot/initrd.img" },
 	{ VMM_F_APPEND, "--append", "quiet", "console=ttyAMA0 quiet" },
-	{ VMM_F_DISKS, "--disk", "1 disk, the first /var/disk0.img",
+	{ VMM_F_DISKS, "--disk", "(other disks)",
 	  "2 disks, the first /var/disk0.img" },
 };
 #define NR_ROWS (sizeof(rows) / sizeof(rows[0]))
