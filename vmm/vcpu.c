@@ -49,9 +49,11 @@ int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
 
 	if (ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0) {
+		int e = errno;
+
 		vmm_log("vcpu%" PRIu32 ": KVM_GET_ONE_REG 0x%" PRIx64 ": %s", v->idx, id,
-			strerror(errno));
-		return -1;
+			strerror(e));
+		return -e;
 	}
 	return 0;
 }
@@ -61,9 +63,11 @@ int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val)
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&val };
 
 	if (ioctl(v->fd, KVM_SET_ONE_REG, &r) < 0) {
+		int e = errno;
+
 		vmm_log("vcpu%" PRIu32 ": KVM_SET_ONE_REG 0x%" PRIx64 ": %s", v->idx, id,
-			strerror(errno));
-		return -1;
+			strerror(e));
+		return -e;
 	}
 	return 0;
 }
@@ -75,9 +79,11 @@ static int vcpu_init(struct vcpu *v, uint32_t features)
 
 	init.features[0] = features;
 	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0) {
+		int e = errno;
+
 		vmm_log("vcpu%" PRIu32 ": KVM_ARM_VCPU_INIT (features 0x%" PRIx32 "): %s", v->idx,
-			features, strerror(errno));
-		return -1;
+			features, strerror(e));
+		return -e;
 	}
 	return 0;
 }
