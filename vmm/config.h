@@ -16,6 +16,8 @@
 #include "machine.h"
 #include "util/names.h"
 
+struct snap_restore;
+
 /* One --disk: a file the guest sees as a DT pmem-region (disk.c). */
 struct vmm_disk {
 	const char *path;
@@ -63,6 +65,7 @@ struct vmm_opts {
 	const struct vmm_machine *resume;	/* --resume: the machine being resumed */
 	unsigned int given;		/* enum vmm_field bits: options on the command line */
 	const char *restore_path;	/* --restore FILE: continue a snapshotted VM */
+	const struct snap_restore *restore;	/* --restore: the validated file (state/restore.c) */
 	uint32_t snapshot_abi;		/* --snapshot-abi (tests): 0 = this build's */
 	struct pm_opts pm;		/* power domains, optional functions (psci/) */
 };

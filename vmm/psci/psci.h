@@ -36,10 +36,4 @@ int pm_after_create(struct vmm *vm, bool mem_protect);
 /* Transitional, for hw/fdt.c: the idle-state nodes (it should call libvpsci-fdt itself). */
 int pm_fdt(const struct vmm *vm, void *fdt);
 
-/* Transitional alias (state/ switches to util/names.h's vmm_mode_name). */
-static inline const char *psci_mode_name(enum vmm_psci_mode m)
-{
-	return vmm_mode_name(m);
-}
-
 #endif /* VMM_PSCI_PSCI_H */
