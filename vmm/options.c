@@ -186,19 +186,9 @@ static int set_snapshot_abi(struct options *o, const char *s)
 	return VMM_GO_ON;
 }
 
-/* Recorded here; opened and checked by disk_open_all(). */
 static int set_disk(struct options *o, const char *s)
 {
-	struct vmm_disk *d;
-
-	if (o->m.nr_disks >= VMM_MAX_DISKS) {
-		vmm_log("--disk '%s': too many disks (at most %d)", s, VMM_MAX_DISKS);
-		return VMM_EXIT_USAGE;
-	}
-	d = &o->m.disks[o->m.nr_disks++];
-	d->path = s;
-	d->fd = -1;
-	return VMM_GO_ON;
+	return vmm_opts_add_disk(&o->m, s) < 0 ? VMM_EXIT_USAGE : VMM_GO_ON;
 }
 
 static int set_verbose(struct options *o, const char *s)
