@@ -56,7 +56,7 @@ static int prepare(struct options *opt, struct vmm_devices *devices)
 	r = disk_open_all(&opt->m);
 	if (r)
 		return r;
-	vmm_devices_init(devices);
+	vmm_devices_init(devices, &vmm_kvm_vm_ops);
 	if (virt_register(devices, &opt->m) < 0)
 		return VMM_EXIT_HOST;
 	if (opt->m.restore_path) {
