@@ -8,8 +8,8 @@
 #
 # Exit status: 0 all passed, 1 a check failed, 2 a build failed.
 
-OPTIONS_TEST_SRCS := tests/options/test_options.c vmm/options.c vmm/util/names.c \
-	vmm/util/parse.c vmm/log.c
+OPTIONS_TEST_SRCS := tests/options/test_options.c vmm/options.c vmm/config.c \
+	vmm/util/names.c vmm/util/parse.c vmm/log.c
 OPTIONS_TEST_BIN := $(BUILD)/test/bin/test_options
 
 $(OPTIONS_TEST_BIN): $(OPTIONS_TEST_SRCS) $(wildcard vmm/*.h vmm/util/*.h) $(ENGINE_HDRS)

@@ -16,6 +16,7 @@ LINT_TIDY_CHECKS := -*,bugprone-*,cert-*,clang-analyzer-*,\
 
 .PHONY: check-lint
 check-lint:
+	scripts/check-layers --selftest
 	scripts/check-layers
 	cppcheck --enable=warning,style,performance,portability --std=c11 --inline-suppr \
 		$(ENGINE_CPPFLAGS) --error-exitcode=1 --quiet lib/

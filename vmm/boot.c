@@ -2,8 +2,9 @@
 /*
  * One boot's VM, in the order KVM needs: the VM and its RAM, the PSCI mode
  * (it decides the vCPUs' features), the vCPUs, the devices of the run's
- * registry (vGIC first, disks), the engine, then either the images (loader.c) or, on the first boot of a
- * --restore, the snapshot's state. Only the top layer sees all of these.
+ * registry (vGIC first, disks), the engine, then either the images
+ * (loader.c) or, on the first boot of a --restore, the snapshot's state.
+ * Only the top layer sees all of these.
  */
 #include "boot.h"
 #include "hw/hw.h"

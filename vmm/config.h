@@ -70,4 +70,11 @@ struct vmm_opts {
 	struct pm_opts pm;		/* power domains, optional functions (psci/) */
 };
 
+/*
+ * One more --disk (options, or a --resume description), in order; opened
+ * and checked later (hw/disk.c disk_open_all). 0, or -1 after a message
+ * when there are VMM_MAX_DISKS already.
+ */
+int vmm_opts_add_disk(struct vmm_opts *o, const char *path);
+
 #endif /* VMM_CONFIG_H */

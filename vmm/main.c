@@ -56,7 +56,7 @@ static int prepare(struct options *opt, struct vmm_devices *devices)
 	r = disk_open_all(&opt->m);
 	if (r)
 		return r;
-	vmm_devices_init(devices);
+	vmm_devices_init(devices, &vmm_kvm_vm_ops);
 	if (virt_register(devices, &opt->m) < 0)
 		return VMM_EXIT_HOST;
 	if (opt->m.restore_path) {
@@ -160,7 +160,10 @@ static int dump_dtb(const struct vmm *vm, const char *path)
 	return VMM_EXIT_OFF;
 }
 
-/* The VM runs (again after each --snapshot-continue). Returns its outcome; *status for a failed snapshot. */
+/*
+ * The VM runs (again after each --snapshot-continue). Returns its outcome;
+ * *status: a failed snapshot's.
+ */
 static enum vmm_outcome run_vm(struct vmm *vm, const struct vmm_run *run, int *status)
 {
 	enum vmm_outcome out;

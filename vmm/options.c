@@ -26,26 +26,28 @@
 
 enum opt_kind {
 	OPT_STRING,	/* the argument is stored in the const char * at off */
-	OPT_TRUE,	/* no argument: the bool at off becomes true */
+	OPT_FLAG,	/* no argument: the bool at off becomes true */
 	OPT_PARSE,	/* set() parses the argument */
 };
 
 struct opt {
 	const char *name;	/* --name */
-	char letter;		/* -x too, or 0 */
 	const char *qemu;	/* "--name": -name means it too (QEMU's spelling); or NULL */
 	const char *arg;	/* the argument in --help; NULL: takes none */
-	char sep;		/* between name and argument in --help: ' ' or '=' */
-	enum opt_kind kind;
-	size_t off;		/* OPT_STRING, OPT_TRUE: the field in struct options */
+	size_t off;		/* OPT_STRING, OPT_FLAG: the field in struct options */
 	int (*set)(struct options *o, const char *arg);	/* OPT_PARSE: VMM_GO_ON or a status */
-	unsigned int given;	/* enum vmm_field bit (machine.h) */
 	const char *help;	/* lines; NULL: not listed */
+	unsigned int given;	/* enum vmm_field bit (machine.h) */
+	enum opt_kind kind;
+	char letter;		/* -x too, or 0 */
+	char sep;		/* between name and argument in --help: ' ' or '=' */
 };
 
+/* A row's spelling: --name, -x, QEMU's -name, the argument and its separator in --help. */
+#define NAME(n, x, q, a, sep_)	.name = (n), .letter = (x), .qemu = (q), .arg = (a), .sep = (sep_)
 #define FIELD(f)	.off = offsetof(struct options, f)
 #define STRING(f)	.kind = OPT_STRING, FIELD(f)
-#define FLAG(f)		.kind = OPT_TRUE, FIELD(f)
+#define FLAG(f)		.kind = OPT_FLAG, FIELD(f)
 #define PARSE(fn)	.kind = OPT_PARSE, .set = (fn)
 
 /* -m: MiB, or with an M / G suffix. */
@@ -184,19 +186,9 @@ static int set_snapshot_abi(struct options *o, const char *s)
 	return VMM_GO_ON;
 }
 
-/* Recorded here; opened and checked by disk_open_all(). */
 static int set_disk(struct options *o, const char *s)
 {
-	struct vmm_disk *d;
-
-	if (o->m.nr_disks >= VMM_MAX_DISKS) {
-		vmm_log("--disk '%s': too many disks (at most %d)", s, VMM_MAX_DISKS);
-		return VMM_EXIT_USAGE;
-	}
-	d = &o->m.disks[o->m.nr_disks++];
-	d->path = s;
-	d->fd = -1;
-	return VMM_GO_ON;
+	return vmm_opts_add_disk(&o->m, s) < 0 ? VMM_EXIT_USAGE : VMM_GO_ON;
 }
 
 static int set_verbose(struct options *o, const char *s)
@@ -216,84 +208,84 @@ static int help(struct options *o, const char *s)
 
 /* Every option, in --help order. */
 static const struct opt opts[] = {
-	{ "kernel", 'k', "--kernel", "IMAGE", ' ', STRING(m.kernel), .given = VMM_F_KERNEL,
+	{ NAME("kernel", 'k', "--kernel", "IMAGE", ' '), STRING(m.kernel), .given = VMM_F_KERNEL,
 	  .help = "arm64 Image to boot (required, unless --resume)" },
-	{ "initrd", 'i', "--initrd", "FILE", ' ', STRING(m.initrd), .given = VMM_F_INITRD,
+	{ NAME("initrd", 'i', "--initrd", "FILE", ' '), STRING(m.initrd), .given = VMM_F_INITRD,
 	  .help = "initial ramdisk" },
-	{ "append", 'p', "--append", "CMDLINE", ' ', STRING(m.append), .given = VMM_F_APPEND,
+	{ NAME("append", 'p', "--append", "CMDLINE", ' '), STRING(m.append), .given = VMM_F_APPEND,
 	  .help = "kernel command line (also -append)" },
-	{ "params", 0, NULL, "CMDLINE", ' ', STRING(m.append), .given = VMM_F_APPEND },
-	{ "cpus", 'c', NULL, "N", ' ', PARSE(set_cpus), .given = VMM_F_CPUS,
+	{ NAME("params", 0, NULL, "CMDLINE", ' '), STRING(m.append), .given = VMM_F_APPEND },
+	{ NAME("cpus", 'c', NULL, "N", ' '), PARSE(set_cpus), .given = VMM_F_CPUS,
 	  .help = "number of vCPUs, 1 up to KVM's maximum (also -smp N)" },
-	{ "smp", 0, "--smp", "N", ' ', PARSE(set_cpus), .given = VMM_F_CPUS },
-	{ "mem", 'm', NULL, "MIB", ' ', PARSE(set_mem), .given = VMM_F_MEM,
+	{ NAME("smp", 0, "--smp", "N", ' '), PARSE(set_cpus), .given = VMM_F_CPUS },
+	{ NAME("mem", 'm', NULL, "MIB", ' '), PARSE(set_mem), .given = VMM_F_MEM,
 	  .help = "guest RAM in MiB (suffix M or G accepted; default 512)" },
-	{ "psci", 0, NULL, "MODE", '=', PARSE(set_psci), .given = VMM_F_MODE,
+	{ NAME("psci", 0, NULL, "MODE", '='), PARSE(set_psci), .given = VMM_F_MODE,
 	  .help = "user | hybrid | kernel: who answers PSCI (default: user\n"
 		  "where the host has KVM's SMCCC filter, else kernel)" },
-	{ "psci-version", 0, NULL, "X.Y", '=', PARSE(set_psci_version),
+	{ NAME("psci-version", 0, NULL, "X.Y", '='), PARSE(set_psci_version),
 	  .given = VMM_F_PSCI_VERSION,
 	  .help = "guest-visible PSCI version, 0.1 to 1.3 (default: 1.3;\n"
 		  "kernel mode: what KVM offers)" },
-	{ "conduit", 0, NULL, "hvc|smc", '=', PARSE(set_conduit), .given = VMM_F_CONDUIT,
+	{ NAME("conduit", 0, NULL, "hvc|smc", '='), PARSE(set_conduit), .given = VMM_F_CONDUIT,
 	  .help = "conduit advertised in the device tree (default hvc)" },
-	{ "no-system-suspend", 0, NULL, NULL, 0, PARSE(set_no_system_suspend),
+	{ NAME("no-system-suspend", 0, NULL, NULL, 0), PARSE(set_no_system_suspend),
 	  .given = VMM_F_SYSTEM_SUSPEND,
 	  .help = "withhold SYSTEM_SUSPEND (suspend to RAM); it is offered by\n"
 		  "default with PSCI 1.0 or later (kernel mode: where KVM\n"
 		  "has KVM_CAP_ARM_SYSTEM_SUSPEND)" },
-	{ "system-suspend", 0, NULL, NULL, 0, PARSE(set_system_suspend),
+	{ NAME("system-suspend", 0, NULL, NULL, 0), PARSE(set_system_suspend),
 	  .given = VMM_F_SYSTEM_SUSPEND,
 	  .help = "offer it (the default; an error where it cannot be)" },
-	{ "power-domains", 0, NULL, "LVL", '=', PARSE(set_power_domains),
+	{ NAME("power-domains", 0, NULL, "LVL", '='), PARSE(set_power_domains),
 	  .given = VMM_F_POWER_DOMAINS,
 	  .help = "power-domain hierarchy up to cpu | cluster | system, with\n"
 		  "idle states in the DT (user mode; default: none)" },
-	{ "cpus-per-cluster", 0, NULL, "N", '=', PARSE(set_cpus_per_cluster),
+	{ NAME("cpus-per-cluster", 0, NULL, "N", '='), PARSE(set_cpus_per_cluster),
 	  .given = VMM_F_CPUS_PER_CLUSTER,
 	  .help = "MPIDR Aff1 = vCPU / N, Aff0 = vCPU % N (1..16; default:\n"
 		  "KVM's, 16 per Aff1)" },
-	{ "pm-features", 0, NULL, "LIST", '=', PARSE(set_pm_features),
+	{ NAME("pm-features", 0, NULL, "LIST", '='), PARSE(set_pm_features),
 	  .given = VMM_F_PM_FEATURES,
 	  .help = "offer optional PSCI functions: all, or a comma list of\n"
 		  "osi, ext-stateid, stat, freeze, default-suspend,\n"
 		  "node-hw-state, mem-protect (user mode; mem-protect also\n"
 		  "hybrid; default: none)" },
-	{ "no-reboot", 0, NULL, NULL, 0, FLAG(m.no_reboot),
+	{ NAME("no-reboot", 0, NULL, NULL, 0), FLAG(m.no_reboot),
 	  .help = "exit with status 5 on SYSTEM_RESET instead of rebooting" },
-	{ "max-reboots", 0, NULL, "N", ' ', PARSE(set_max_reboots),
+	{ NAME("max-reboots", 0, NULL, "N", ' '), PARSE(set_max_reboots),
 	  .help = "after N reboots in place, exit with status 5" },
-	{ "events", 0, NULL, "FILE", ' ', STRING(run.events_path),
+	{ NAME("events", 0, NULL, "FILE", ' '), STRING(run.events_path),
 	  .help = "write one JSON object per line per PSCI call/system event" },
-	{ "dump-dtb", 0, NULL, "FILE", ' ', STRING(run.dump_dtb),
+	{ NAME("dump-dtb", 0, NULL, "FILE", ' '), STRING(run.dump_dtb),
 	  .help = "write the guest's device tree (DTB) to FILE and exit 0\n"
 		  "without running the guest" },
-	{ "disk", 0, NULL, "FILE", ' ', PARSE(set_disk), .given = VMM_F_DISKS,
+	{ NAME("disk", 0, NULL, "FILE", ' '), PARSE(set_disk), .given = VMM_F_DISKS,
 	  .help = "a guest disk: FILE (size a multiple of 2 MiB) as a DT\n"
 		  "pmem-region, /dev/pmemN in Linux; up to 4, in order" },
-	{ "machine", 0, NULL, "FILE", ' ', STRING(run.machine_path),
+	{ NAME("machine", 0, NULL, "FILE", ' '), STRING(run.machine_path),
 	  .help = "when the guest hibernates (SYSTEM_OFF2), write the\n"
 		  "machine description to FILE (docs/hibernate.md)" },
-	{ "machine-on-off", 0, NULL, NULL, 0, FLAG(m.machine_on_off),
+	{ NAME("machine-on-off", 0, NULL, NULL, 0), FLAG(m.machine_on_off),
 	  .help = "write it on a plain SYSTEM_OFF too (guests that hibernate\n"
 		  "without SYSTEM_OFF2: the host cannot tell)" },
-	{ "resume", 0, NULL, "FILE", ' ', STRING(run.resume_path),
+	{ NAME("resume", 0, NULL, "FILE", ' '), STRING(run.resume_path),
 	  .help = "bring up the machine FILE describes, so the guest resumes\n"
 		  "from its hibernation image; options must not contradict\n"
 		  "it; the next description is written to FILE again unless\n"
 		  "--machine says otherwise" },
-	{ "kvm-device", 0, NULL, "PATH", ' ', STRING(run.kvm_device),
+	{ NAME("kvm-device", 0, NULL, "PATH", ' '), STRING(run.kvm_device),
 	  .help = "KVM device to open (default /dev/kvm)" },
-	{ "snapshot", 0, NULL, "FILE", ' ', STRING(run.snapshot_path),
+	{ NAME("snapshot", 0, NULL, "FILE", ' '), STRING(run.snapshot_path),
 	  .help = "on SIGQUIT, pause the VM, write it to FILE, exit 7" },
-	{ "snapshot-continue", 0, NULL, NULL, 0, FLAG(run.snapshot_continue),
+	{ NAME("snapshot-continue", 0, NULL, NULL, 0), FLAG(run.snapshot_continue),
 	  .help = "after writing the snapshot, the VM runs on (no exit)" },
-	{ "restore", 0, NULL, "FILE", ' ', STRING(m.restore_path),
+	{ NAME("restore", 0, NULL, "FILE", ' '), STRING(m.restore_path),
 	  .help = "continue the VM snapshotted in FILE (no --kernel)" },
-	{ "snapshot-abi", 0, NULL, "N", ' ', PARSE(set_snapshot_abi) },	/* tests */
-	{ "verbose", 'v', NULL, NULL, 0, PARSE(set_verbose),
+	{ NAME("snapshot-abi", 0, NULL, "N", ' '), PARSE(set_snapshot_abi) },	/* tests */
+	{ NAME("verbose", 'v', NULL, NULL, 0), PARSE(set_verbose),
 	  .help = "human-readable log on stderr (twice: every PSCI call)" },
-	{ "help", 'h', NULL, NULL, 0, PARSE(help), .help = "this text" },
+	{ NAME("help", 'h', NULL, NULL, 0), PARSE(help), .help = "this text" },
 };
 #define NR_OPTS		(sizeof(opts) / sizeof(opts[0]))
 
@@ -374,7 +366,7 @@ static int apply(struct options *o, const struct opt *d, const char *arg)
 	case OPT_STRING:
 		*(const char **)(void *)field = arg;
 		return VMM_GO_ON;
-	case OPT_TRUE:
+	case OPT_FLAG:
 		*(bool *)(void *)field = true;
 		return VMM_GO_ON;
 	case OPT_PARSE:

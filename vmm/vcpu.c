@@ -49,9 +49,11 @@ int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
 
 	if (ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0) {
+		int e = errno;
+
 		vmm_log("vcpu%" PRIu32 ": KVM_GET_ONE_REG 0x%" PRIx64 ": %s", v->idx, id,
-			strerror(errno));
-		return -1;
+			strerror(e));
+		return -e;
 	}
 	return 0;
 }
@@ -61,9 +63,11 @@ int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val)
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&val };
 
 	if (ioctl(v->fd, KVM_SET_ONE_REG, &r) < 0) {
+		int e = errno;
+
 		vmm_log("vcpu%" PRIu32 ": KVM_SET_ONE_REG 0x%" PRIx64 ": %s", v->idx, id,
-			strerror(errno));
-		return -1;
+			strerror(e));
+		return -e;
 	}
 	return 0;
 }
@@ -75,9 +79,11 @@ static int vcpu_init(struct vcpu *v, uint32_t features)
 
 	init.features[0] = features;
 	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0) {
+		int e = errno;
+
 		vmm_log("vcpu%" PRIu32 ": KVM_ARM_VCPU_INIT (features 0x%" PRIx32 "): %s", v->idx,
-			features, strerror(errno));
-		return -1;
+			features, strerror(e));
+		return -e;
 	}
 	return 0;
 }
@@ -279,13 +285,60 @@ static void kick_handler(int sig)
 	(void)sig;
 }
 
-/* The vCPU thread: park while off, run, dispatch exits by reason. */
+/*
+ * One exit of KVM_RUN, by reason: MMIO to the bus, hypercalls and system
+ * events to their owner (vm->exits). Returns whether this vCPU's run is over
+ * (the VM's outcome is set by then).
+ */
+static bool handle_exit(struct vcpu *v)
+{
+	struct vmm *vm = v->vm;
+	bool park = false, done = false;
+	int r;
+
+	switch (v->run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		handle_mmio(v);
+		return false;
+	case KVM_EXIT_INTR:
+		return false;
+	case KVM_EXIT_HYPERCALL:
+		r = vm->exits->hypercall(v, &park, &done);
+		if (r == 0 && park && !done)
+			return wait_on(v) < 0;
+		break;
+	case KVM_EXIT_SYSTEM_EVENT:
+		r = vm->exits->system_event(v, &done);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		vmm_log("vcpu%" PRIu32 ": KVM_EXIT_FAIL_ENTRY, reason 0x%llx", v->idx,
+			(unsigned long long)v->run->fail_entry.hardware_entry_failure_reason);
+		vm_finish(vm, VMM_OUT_CRASH);
+		return true;
+	case KVM_EXIT_INTERNAL_ERROR:
+		vmm_log("vcpu%" PRIu32 ": KVM_EXIT_INTERNAL_ERROR, suberror %u", v->idx,
+			v->run->internal.suberror);
+		vm_finish(vm, VMM_OUT_CRASH);
+		return true;
+	default:
+		vmm_log("vcpu%" PRIu32 ": unexpected KVM exit reason %u", v->idx,
+			v->run->exit_reason);
+		vm_finish(vm, VMM_OUT_CRASH);
+		return true;
+	}
+	if (r < 0) {
+		vm_finish(vm, VMM_OUT_HOST_ERROR);
+		return true;
+	}
+	return done;
+}
+
+/* The vCPU thread: park while off, run, hand each exit to handle_exit(). */
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
-	struct vmm *vm = v->vm;
 	sigset_t kick;
-	bool park = false, done = false;
+	bool done = false;
 
 	this_vcpu = v;
 	sigemptyset(&kick);
@@ -294,64 +347,19 @@ static void *vcpu_thread(void *arg)
 
 	/* Secondaries start off in user mode: wait for CPU_ON (DEN0022 5.5). */
 	if (v->start_parked && wait_on(v) < 0)
-		goto out;
-
-	while (!done) {
-		if (atomic_load(&v->stop))
-			break;
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN) {
-				__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
-				vcpu_hold_point(v);
-				continue;
-			}
+		done = true;
+	while (!done && !atomic_load(&v->stop)) {
+		if (ioctl(v->fd, KVM_RUN, 0) == 0) {
+			done = handle_exit(v);
+		} else if (errno == EINTR || errno == EAGAIN) {
+			__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+			vcpu_hold_point(v);
+		} else {
 			vmm_log("vcpu%" PRIu32 ": KVM_RUN: %s", v->idx, strerror(errno));
-			vm_finish(vm, VMM_OUT_HOST_ERROR);
-			break;
-		}
-		switch (v->run->exit_reason) {
-		case KVM_EXIT_MMIO:
-			handle_mmio(v);
-			break;
-		case KVM_EXIT_HYPERCALL:
-			park = false;
-			if (vm->exits->hypercall(v, &park, &done) < 0) {
-				vm_finish(vm, VMM_OUT_HOST_ERROR);
-				done = true;
-			} else if (park && wait_on(v) < 0) {
-				done = true;
-			}
-			break;
-		case KVM_EXIT_SYSTEM_EVENT:
-			if (vm->exits->system_event(v, &done) < 0) {
-				vm_finish(vm, VMM_OUT_HOST_ERROR);
-				done = true;
-			}
-			break;
-		case KVM_EXIT_FAIL_ENTRY:
-			vmm_log("vcpu%" PRIu32 ": KVM_EXIT_FAIL_ENTRY, reason 0x%llx", v->idx,
-				(unsigned long long)
-				v->run->fail_entry.hardware_entry_failure_reason);
-			vm_finish(vm, VMM_OUT_CRASH);
+			vm_finish(v->vm, VMM_OUT_HOST_ERROR);
 			done = true;
-			break;
-		case KVM_EXIT_INTERNAL_ERROR:
-			vmm_log("vcpu%" PRIu32 ": KVM_EXIT_INTERNAL_ERROR, suberror %u", v->idx,
-				v->run->internal.suberror);
-			vm_finish(vm, VMM_OUT_CRASH);
-			done = true;
-			break;
-		case KVM_EXIT_INTR:
-			break;
-		default:
-			vmm_log("vcpu%" PRIu32 ": unexpected KVM exit reason %u", v->idx,
-				v->run->exit_reason);
-			vm_finish(vm, VMM_OUT_CRASH);
-			done = true;
-			break;
 		}
 	}
-out:
 	mark_stopped(v);
 	return NULL;
 }

@@ -116,7 +116,9 @@ struct vmm {
 
 /*
  * Return conventions of the middle layer (docs/design.md, section 0):
- *   "0 / -1"      a host call or helper; -1 after a vmm_log() naming the call;
+ *   "0 / -1"      a host call or helper: 0, or negative after a vmm_log()
+ *                 naming the call (-errno where one host call failed, as
+ *                 vcpu_get_reg/vcpu_set_reg do; callers test < 0);
  *   "0 / status"  decides how the process ends: 0 or a VMM_EXIT_* (status.h).
  */
 

@@ -18,14 +18,6 @@
 #include "log.h"
 #include "util/names.h"
 
-int psci_write_result(struct vcpu *v, const uint64_t x[4])
-{
-	for (int i = 0; i < 4; i++)
-		if (vcpu_set_reg(v, VMM_REG_X(i), x[i]) < 0)
-			return -1;
-	return 0;
-}
-
 static const char *exit_name(enum vpsci_exit e)
 {
 	switch (e) {

@@ -22,6 +22,7 @@
 
 #include <vpsci/vpsci.h>
 
+#include "kvm_compat.h"
 #include "vmm.h"
 
 /* A function ID of the PSCI range (SMC32 or SMC64), and its function number. */
@@ -35,6 +36,18 @@ static inline uint32_t psci_fn(uint32_t fid)
 	return fid & 0x1fu;
 }
 
+/* The answer in the caller's x0..x3 (the PC is already past the HVC/SMC). 0 / negative. */
+static inline int psci_write_result(struct vcpu *v, const uint64_t x[4])
+{
+	for (int i = 0; i < 4; i++) {
+		int r = vcpu_set_reg(v, VMM_REG_X(i), x[i]);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* mode.c: KVM's in-kernel PSCI must be 0.1 (no KVM_ARM_VCPU_PSCI_0_2 feature). */
 bool psci_kvm_0_1(const struct vmm *vm);
 int psci_pin_kvm_version(struct vmm *vm);
@@ -46,7 +59,6 @@ extern const struct vpsci_ops psci_ops;
 
 /* call.c: the forwarded call, the caller's x0..x3 written back. */
 int psci_handle_hypercall(struct vcpu *v, bool *park, bool *done);
-int psci_write_result(struct vcpu *v, const uint64_t x[4]);
 void psci_log_reset(const struct vmm *vm, const struct vpsci_system_event *ev);
 
 /* hybrid.c */
