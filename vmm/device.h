@@ -127,7 +127,8 @@ void vmm_devices_init(struct vmm_devices *r);
  * Add a device, before the first boot (the bus is read without a lock
  * while vCPUs run). Its instance number is set here. Returns 0, -EEXIST
  * if its window overlaps another's or its snap_type is another kind's,
- * -ENOSPC when the registry is full (with a message, a machine bug).
+ * -EINVAL for a window that wraps or an SPI past the vGIC's, -ENOSPC when
+ * the registry is full (each with a message: a bug in the machine's table).
  */
 int vmm_device_register(struct vmm_devices *r, struct vmm_device *dev);
 /* The device of kind 'snap_type' and number 'instance', or NULL. */
