@@ -8,24 +8,25 @@
  * rbtree; with five windows a scan is as fast and plainly right).
  *
  * The host callbacks a device gets at attach are the registry's: they
- * reach the VM (KVM_IRQ_LINE, vm_wake, vm_finish) and note the level of
- * each device's interrupt line, so a wake-up from the in-kernel suspended
- * state can be put down to the device that raised its line.
+ * reach the VM through struct vmm_vm_ops (bus_kvm.c: KVM_IRQ_LINE,
+ * vm_wake, vm_finish) and note the level of each device's interrupt line,
+ * so a wake-up from the in-kernel suspended state can be put down to the
+ * device that raised its line. Free of KVM, so host tests reach it.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include <libfdt.h>
 
 #include "device.h"
+#include "layout.h"
 #include "log.h"
-#include "vmm.h"
 
-void vmm_devices_init(struct vmm_devices *r)
+void vmm_devices_init(struct vmm_devices *r, const struct vmm_vm_ops *vm_ops)
 {
 	memset(r, 0, sizeof(*r));
+	r->vm_ops = vm_ops;
 	pthread_mutex_init(&r->irq_lock, NULL);
 }
 
@@ -98,42 +99,44 @@ bool vmm_bus_mmio(struct vmm_devices *r, uint64_t addr, uint8_t *data, uint32_t 
 	return false;
 }
 
-/* ---- host callbacks --------------------------------------------------------- */
+/* ---- host callbacks: the device's slot, then the VM ------------------------ */
 
+/*
+ * The line's level is noted under irq_lock held across the VM's call: a
+ * vCPU woken by this very interrupt asks vmm_devices_irq_source() at once,
+ * and must find the line already high.
+ */
 static int host_set_irq(void *opaque, bool level)
 {
 	struct vmm_device_slot *s = opaque;
-	struct kvm_irq_level irq = {
-		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + s->dev->spi),
-		.level = level,
-	};
+	int err;
 
-	if (ioctl(s->vm->vm_fd, KVM_IRQ_LINE, &irq) < 0) {
-		int err = errno;
-
-		vmm_log("%s: KVM_IRQ_LINE: %s", s->dev->ops->name, strerror(err));
-		return -err;
-	}
 	pthread_mutex_lock(&s->reg->irq_lock);
-	if (level && !s->line)
-		s->raised = ++s->reg->edges;
-	s->line = level;
+	err = s->reg->vm_ops->set_irq(s->vm, s->dev->spi, level);
+	if (!err) {
+		if (level && !s->line)
+			s->raised = ++s->reg->edges;
+		s->line = level;
+	}
 	pthread_mutex_unlock(&s->reg->irq_lock);
-	return 0;
+	if (err < 0)
+		vmm_log("%s: cannot drive SPI %" PRIu32 ": %s", s->dev->ops->name, s->dev->spi,
+			strerror(-err));
+	return err;
 }
 
 static void host_wake(void *opaque, const char *reason)
 {
 	struct vmm_device_slot *s = opaque;
 
-	vm_wake(s->vm, reason);
+	s->reg->vm_ops->wake(s->vm, reason);
 }
 
 static void host_request_stop(void *opaque)
 {
 	struct vmm_device_slot *s = opaque;
 
-	vm_finish(s->vm, VMM_OUT_STOPPED);
+	s->reg->vm_ops->request_stop(s->vm);
 }
 
 int vmm_devices_attach(struct vmm_devices *r, struct vmm *vm)
@@ -152,8 +155,7 @@ int vmm_devices_attach(struct vmm_devices *r, struct vmm *vm)
 		s->vm = vm;
 		err = s->dev->ops->attach ? s->dev->ops->attach(s->dev, vm, &s->host) : 0;
 		if (err < 0) {
-			s->vm = NULL;
-			vmm_devices_detach(r);
+			vmm_devices_detach(r);	/* the failed one too: it undoes what it did */
 			return err;
 		}
 	}

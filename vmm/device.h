@@ -74,7 +74,10 @@ struct vmm_device_ops {
 	int (*fdt)(struct vmm_device *dev, const struct vmm *vm, void *fdt);
 	/* vm_create(): a VM (one boot) starts using the device, which is at reset. */
 	int (*attach)(struct vmm_device *dev, struct vmm *vm, const struct vmm_device_host *host);
-	/* vm_destroy(): the VM ends; no host callback may be called after this. */
+	/*
+	 * vm_destroy(), or after a failed attach() (undo what it did): the VM
+	 * ends; no host callback may be called after this.
+	 */
 	void (*detach)(struct vmm_device *dev);
 	/* Append the device's guest-visible state to 'out' (snapshots, migration). */
 	int (*save)(struct vmm_device *dev, struct vmm_buf *out);
@@ -110,9 +113,18 @@ struct vmm_device_slot {
 	uint64_t raised;		/* when it last rose (the registry's edge count) */
 };
 
+/* What the registry needs of the VM its devices are attached to; 0 or -errno. */
+struct vmm_vm_ops {
+	int (*set_irq)(struct vmm *vm, uint32_t spi, bool level);
+	void (*wake)(struct vmm *vm, const char *reason);
+	void (*request_stop)(struct vmm *vm);
+};
+extern const struct vmm_vm_ops vmm_kvm_vm_ops;	/* bus_kvm.c: KVM_IRQ_LINE, vm_wake, vm_finish */
+
 struct vmm_devices {
 	struct vmm_device_slot slot[VMM_MAX_DEVICES];	/* registration order */
 	unsigned int nr;
+	const struct vmm_vm_ops *vm_ops;
 	pthread_mutex_t irq_lock;	/* slot[].line / raised, edges */
 	uint64_t edges;
 };
@@ -122,7 +134,7 @@ struct vmm_devices {
 	for (unsigned int d##_i_ = 0;						\
 	     d##_i_ < (r)->nr && ((d) = (r)->slot[d##_i_].dev, 1); d##_i_++)
 
-void vmm_devices_init(struct vmm_devices *r);
+void vmm_devices_init(struct vmm_devices *r, const struct vmm_vm_ops *vm_ops);
 /*
  * Add a device, before the first boot (the bus is read without a lock
  * while vCPUs run). Its instance number is set here. Returns 0, -EEXIST
@@ -137,7 +149,10 @@ struct vmm_device *vmm_device_find(struct vmm_devices *r, uint32_t snap_type,
 /* An MMIO exit: true if a device's window holds 'addr' (the device handled it). */
 bool vmm_bus_mmio(struct vmm_devices *r, uint64_t addr, uint8_t *data, uint32_t len,
 		  bool is_write);
-/* Attach every device to 'vm', in order; 0 or the first -errno (all detached then). */
+/*
+ * Attach every device to 'vm', in order. Returns 0 or the first -errno,
+ * every device detached then (the failed one too).
+ */
 int vmm_devices_attach(struct vmm_devices *r, struct vmm *vm);
 /* Detach every attached device, in reverse order. */
 void vmm_devices_detach(struct vmm_devices *r);

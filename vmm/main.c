@@ -582,7 +582,7 @@ int main(int argc, char **argv)
 	if (r)
 		return r;
 	/* The machine's devices, before a snapshot is checked against them. */
-	vmm_devices_init(&devices);
+	vmm_devices_init(&devices, &vmm_kvm_vm_ops);
 	if (virt_register(&devices, &o) < 0)
 		return VMM_EXIT_HOST;
 	snapshot_armed = o.snapshot_path != NULL;
