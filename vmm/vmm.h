@@ -18,14 +18,9 @@
 #include <vpsci/vpsci.h>
 
 #include "layout.h"
+#include "machine.h"
 #include "psci/pm.h"
 #include "status.h"
-
-enum vmm_psci_mode {
-	VMM_PSCI_USER,		/* the whole PSCI range goes to libvpsci */
-	VMM_PSCI_HYBRID,	/* hot CPU calls in KVM, the rest in libvpsci */
-	VMM_PSCI_KERNEL,	/* KVM's in-kernel PSCI; only system events seen */
-};
 
 /* One --disk: a file the guest sees as a DT pmem-region (disk.c). */
 struct vmm_disk {
@@ -48,7 +43,7 @@ enum vmm_given {
 	VMM_GIVEN_DISK		= 1u << 8,
 };
 
-struct vmm_machine;
+struct snap_restore;
 struct vmm_devices;
 
 /* Options, fixed for the whole run (every reboot uses the same). */
@@ -76,6 +71,7 @@ struct vmm_opts {
 	unsigned int given;		/* enum vmm_given bits: options on the command line */
 	const char *snapshot_path;	/* --snapshot FILE: written on SIGQUIT */
 	const char *restore_path;	/* --restore FILE: continue a snapshotted VM */
+	const struct snap_restore *restore;	/* --restore: the validated file (state/restore.c) */
 	uint32_t snapshot_abi;		/* --snapshot-abi (tests): 0 = this build's */
 	bool snapshot_continue;		/* --snapshot-continue: run on after writing */
 	struct pm_opts pm;		/* power domains, optional functions (pm.c) */

@@ -31,15 +31,7 @@ static _Thread_local struct vcpu *current_vcpu;
 
 const char *psci_mode_name(enum vmm_psci_mode m)
 {
-	switch (m) {
-	case VMM_PSCI_USER:
-		return "user";
-	case VMM_PSCI_HYBRID:
-		return "hybrid";
-	case VMM_PSCI_KERNEL:
-		return "kernel";
-	}
-	return "?";
+	return vmm_mode_name(m);	/* machine.c: the record's names */
 }
 
 static void version_str(uint32_t v, char *buf, size_t len)

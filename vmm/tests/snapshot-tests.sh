@@ -235,6 +235,19 @@ t_options() {
 	refuse opt-conduit "$f" 1 "contradicts the snapshot" --conduit smc
 	refuse opt-kernel "$f" 1 "contradicts the snapshot" --kernel /testbed/bin/vpsci-run
 	refuse opt-mode "$f" 1 "contradicts the snapshot" --psci=kernel
+	# issue 12: a power-domain option was not checked; the MPIDR mismatch
+	# then surfaced as a host error (status 2) after KVM was set up.
+	refuse opt-cluster "$f" 1 "contradicts the snapshot" --cpus-per-cluster 2
+	refuse opt-pd "$f" 1 "contradicts the snapshot" --power-domains=cpu
+}
+
+# Aim (issue 12): the default-version test knob is not an option typed, so
+# --restore under it restores (it reported a contradiction nobody typed).
+t_knob() {
+	VPSCI_RUN_DEFAULT_PSCI_VERSION=1.0
+	export VPSCI_RUN_DEFAULT_PSCI_VERSION
+	t_restore restore-knob
+	unset VPSCI_RUN_DEFAULT_PSCI_VERSION
 }
 
 # Aim: a file written by a build with another snapshot ABI is refused.
@@ -456,6 +469,7 @@ else
 		t_restore restore-2 --cpus $CPUS
 		t_corrupt
 		t_options
+		t_knob
 	fi
 	t_foreign
 	t_continue
