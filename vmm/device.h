@@ -63,6 +63,8 @@ struct vmm_device_ops {
 	 * device has no state to save.
 	 */
 	uint32_t snap_type;
+	/* A snapshot without this device's section is corrupt (else: it starts at reset). */
+	bool snap_required;
 	/* SYSTEM_WAKE's "reason" when this device's line wakes the VM; NULL: never. */
 	const char *wake_reason;
 	/* The console: /chosen's stdout-path and /aliases' serial0 name its node. */

@@ -65,6 +65,10 @@ static int check_devices(struct snap_restore *s, struct vmm_devices *devices, ch
 		if (!d->ops->snap_type)
 			continue;
 		sec = snap_view_device(&s->v, d->ops->snap_type, d->instance);
+		if (!sec && d->ops->snap_required) {
+			snprintf(what, sizeof(what), "no %s section", d->ops->name);
+			return dev_corrupt(why, wl, what);
+		}
 		if (sec && d->ops->check(sec->p, sec->len) < 0) {
 			snprintf(what, sizeof(what), "the %s section", d->ops->name);
 			return dev_corrupt(why, wl, what);
