@@ -136,6 +136,7 @@ struct vmm_devices {
 	for (unsigned int d##_i_ = 0;						\
 	     d##_i_ < (r)->nr && ((d) = (r)->slot[d##_i_].dev, 1); d##_i_++)
 
+/* An empty registry whose devices reach their VM through vm_ops (&vmm_kvm_vm_ops). */
 void vmm_devices_init(struct vmm_devices *r, const struct vmm_vm_ops *vm_ops);
 /*
  * Add a device, before the first boot (the bus is read without a lock

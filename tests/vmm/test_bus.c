@@ -107,6 +107,12 @@ static const struct vmm_vm_ops fake_vm_ops = {
 	.set_irq = vm_set_irq, .wake = vm_wake, .request_stop = vm_stop,
 };
 
+/* The registry, its devices reaching the fake VM. */
+static void init(struct vmm_devices *r)
+{
+	vmm_devices_init(r, &fake_vm_ops);
+}
+
 static void fake_init(struct fake *f, const struct vmm_device_ops *ops, uint64_t base,
 		      uint64_t size)
 {
@@ -121,7 +127,7 @@ static void test_overlap_refused(void **state)
 	struct fake a, b, c, d, e;
 
 	(void)state;
-	vmm_devices_init(&r, &fake_vm_ops);
+	init(&r);
 	fake_init(&a, &fake_ops, 0x1000, 0x1000);
 	fake_init(&b, &fake_ops, 0x1fff, 0x10);	/* last byte of a */
 	fake_init(&c, &fake_ops, 0x0800, 0x801);	/* first byte of a */
@@ -142,7 +148,7 @@ static void test_bad_devices_refused(void **state)
 	struct fake a, b, c, d;
 
 	(void)state;
-	vmm_devices_init(&r, &fake_vm_ops);
+	init(&r);
 	fake_init(&a, &fake_ops, 0x1000, 0x1000);
 	fake_init(&b, &clash_ops, 0x4000, 0x1000);
 	fake_init(&c, &other_ops, UINT64_MAX - 0xff, 0x1000);
@@ -162,7 +168,7 @@ static void test_bus_dispatch(void **state)
 	uint8_t data[8] = { 0 };
 
 	(void)state;
-	vmm_devices_init(&r, &fake_vm_ops);
+	init(&r);
 	fake_init(&a, &fake_ops, 0x09000000, 0x1000);
 	fake_init(&b, &other_ops, 0x09010000, 0x1000);
 	fake_init(&c, &fake_ops, 0x09020000, 0x1000);
@@ -193,7 +199,7 @@ static void test_attach_order_and_failure(void **state)
 	int vm;
 
 	(void)state;
-	vmm_devices_init(&r, &fake_vm_ops);
+	init(&r);
 	fake_init(&a, &fake_ops, 0x1000, 0x1000);
 	fake_init(&b, &fake_ops, 0x2000, 0x1000);
 	fake_init(&c, &fake_ops, 0x3000, 0x1000);
@@ -226,7 +232,7 @@ static void test_irq_source(void **state)
 	int vm;
 
 	(void)state;
-	vmm_devices_init(&r, &fake_vm_ops);
+	init(&r);
 	fake_init(&a, &fake_ops, 0x1000, 0x1000);
 	fake_init(&b, &other_ops, 0x2000, 0x1000);
 	assert_int_equal(vmm_device_register(&r, &a.dev), 0);
