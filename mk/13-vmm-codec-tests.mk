@@ -7,14 +7,16 @@
 #
 #   make check-vmm-codecs    build and run every tests/vmm/test_*.c
 
+# The codecs (also the fuzzers' sources, mk/50-fuzz.mk), then what the tests add.
 VMM_CODEC_SRCS := vmm/machine.c vmm/util/crc32.c vmm/util/buf.c vmm/util/names.c \
-	vmm/util/parse.c vmm/state/desc.c vmm/state/snapfile.c vmm/bus.c vmm/log.c
+	vmm/util/parse.c vmm/state/desc.c vmm/state/snapfile.c
+VMM_HOST_TEST_SRCS := $(VMM_CODEC_SRCS) vmm/bus.c vmm/log.c
 VMM_CODEC_TEST_NAMES := $(sort $(notdir $(basename $(wildcard tests/vmm/test_*.c))))
 VMM_CODEC_DIR := $(BUILD)/vmm-codecs
 VMM_CODEC_CPPFLAGS := $(ENGINE_CPPFLAGS) -Ivmm -Itests/vmm
 VMM_CODEC_CFLAGS := $(CSTD) $(WARN) -O1 -g -pthread -MMD -MP \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-VMM_CODEC_OBJS := $(patsubst %.c,$(VMM_CODEC_DIR)/obj/%.o,$(VMM_CODEC_SRCS) tests/vmm/fixture.c)
+VMM_CODEC_OBJS := $(patsubst %.c,$(VMM_CODEC_DIR)/obj/%.o,$(VMM_HOST_TEST_SRCS) tests/vmm/fixture.c)
 
 $(VMM_CODEC_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
