@@ -3,8 +3,8 @@
  * Advanced power management (docs/vpsci-run.md "Power management"): what a
  * power-domain hierarchy (CPU -> cluster -> system) and the optional PSCI
  * 1.0/1.1 functions (--power-domains, --pm-features) make of the engine's
- * configuration, which modes can offer them, and the idle-state nodes of
- * the device tree. Everything is off unless asked for: a VM without these
+ * configuration and which modes can offer them (the idle-state nodes of
+ * the device tree are hw/fdt.c's, from libvpsci-fdt). Everything is off unless asked for: a VM without these
  * options sees exactly the firmware it saw before. (The cluster MPIDR
  * layout is vcpu.c's, the CPU_WAKE events suspend.c's, MEM_PROTECT's wipe
  * mem_protect.c's.)
