@@ -189,7 +189,7 @@ static void check_node_hw_state(struct fuzz_host *h, uint32_t caller, uint32_t i
 			.size = sizeof(n),
 			.x = { VPSCI_FN64(VPSCI_FN_NODE_HW_STATE), mpidr, level },
 		};
-		struct vpsci_result ra, rn;
+		struct vpsci_result ra = { .size = sizeof(ra) }, rn = { .size = sizeof(rn) };
 
 		vpsci_call(h->vm, caller, &a, &ra);
 		vpsci_call(h->vm, caller, &n, &rn);

@@ -94,55 +94,74 @@ static void dispatch(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call
 }
 
 /*
- * Default *r to NOT_SUPPORTED / CONTINUE, so no ID can fall through, then
- * check the arguments and dispatch. A call that is not exactly our size is
- * copied in first (the ABI rule).
+ * Default *r to NOT_SUPPORTED / CONTINUE, so no ID can fall through. Its
+ * event is written by system events only: zeroing those 48 bytes on every
+ * call cost a third of a PSCI_VERSION (make bench-engine: 139 -> 181
+ * instructions).
  */
-static int answer(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call,
-		  struct vpsci_result *r)
+static void result_default(struct vpsci_result *r)
+{
+	memset(r, 0, offsetof(struct vpsci_result, event));
+	r->x[0] = sext32(VPSCI_RET_NOT_SUPPORTED);
+	r->exit = VPSCI_EXIT_CONTINUE;
+}
+
+/* A call of another header's size (the ABI rule), out of the common path. */
+static __attribute__((noinline)) int dispatch_sized(struct vpsci_vm *vm, uint32_t vcpu,
+						    const struct vpsci_call *call,
+						    struct vpsci_result *r)
 {
 	struct vpsci_call copy;
 
-	memset(r, 0, sizeof(*r));
-	r->x[0] = sext32(VPSCI_RET_NOT_SUPPORTED);
-	r->exit = VPSCI_EXIT_CONTINUE;
-	if (!vm || !call)
-		return VPSCI_E_INVAL;
-	if (vcpu >= vm->nr_vcpus)
-		return VPSCI_E_RANGE;
-	if (call->size == sizeof(*call)) {
-		dispatch(vm, vcpu, call, r);
-		return 0;
-	}
 	if (abi_copy_in(&copy, sizeof(copy), call, CALL_SIZE_FIRST))
 		return VPSCI_E_INVAL;
 	dispatch(vm, vcpu, &copy, r);
 	return 0;
 }
 
-/*
- * The front door. A result shorter than ours (an older header) is built
- * locally and copied out up to its size; the common case, same header,
- * copies nothing.
- */
+/* Check the arguments, then dispatch into the full-size result *r. */
+static int answer(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call,
+		  struct vpsci_result *r)
+{
+	result_default(r);
+	if (!vm || !call)
+		return VPSCI_E_INVAL;
+	if (vcpu >= vm->nr_vcpus)
+		return VPSCI_E_RANGE;
+	if (call->size != sizeof(*call))
+		return dispatch_sized(vm, vcpu, call, r);
+	dispatch(vm, vcpu, call, r);
+	return 0;
+}
+
+/* A result of an older header: built in full here, copied out up to its size. */
+static __attribute__((noinline)) int answer_short(struct vpsci_vm *vm, uint32_t vcpu,
+						  const struct vpsci_call *call,
+						  struct vpsci_result *res)
+{
+	struct vpsci_result local;
+	uint32_t n = res->size;
+	int err;
+
+	memset(&local, 0, sizeof(local));
+	err = answer(vm, vcpu, call, &local);
+	memcpy(res, &local, n);
+	res->size = n;
+	return err;
+}
+
+/* The front door; the ABI rule's other sizes leave the common path early. */
 VPSCI_EXPORT int vpsci_call(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call,
 			    struct vpsci_result *res)
 {
-	struct vpsci_result local;
-	uint32_t n;
 	int err;
 
 	if (!res || res->size < RESULT_SIZE_FIRST)
 		return VPSCI_E_INVAL;
-	if (res->size >= sizeof(*res)) {
-		n = sizeof(*res);
-		err = answer(vm, vcpu, call, res);
-	} else {
-		n = res->size;
-		err = answer(vm, vcpu, call, &local);
-		memcpy(res, &local, n);
-	}
-	res->size = n;
+	if (res->size < sizeof(*res))
+		return answer_short(vm, vcpu, call, res);
+	err = answer(vm, vcpu, call, res);
+	res->size = sizeof(*res);
 	return err;
 }
 

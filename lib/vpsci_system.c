@@ -58,7 +58,8 @@ static int32_t system_event(struct vpsci_vm *vm, uint32_t caller,
 
 	vm->event = *ev;
 	vm->event.caller = caller;
-	vm->ops->system_event(vm->opaque, &vm->event);
+	if (vm->ops->system_event)
+		vm->ops->system_event(vm->opaque, &vm->event);
 	res->exit = VPSCI_EXIT_SYSTEM_EVENT;
 	res->event = vm->event;
 	/* These calls do not return; if the host resumes the caller anyway. */
@@ -163,7 +164,8 @@ int32_t psci_system_suspend(struct vpsci_vm *vm, uint32_t caller, const struct p
 	ev.caller = caller;
 	vm->event = ev;
 	atomic_store(&vm->sys, SYS_SUSPENDED);
-	vm->ops->system_event(vm->opaque, &vm->event);
+	if (vm->ops->system_event)
+		vm->ops->system_event(vm->opaque, &vm->event);
 	res->exit = VPSCI_EXIT_SYSTEM_EVENT;
 	res->event = vm->event;
 	return VPSCI_RET_INTERNAL_FAILURE;

@@ -139,7 +139,7 @@ static bool ops_valid(const struct vpsci_ops *ops, uint32_t flags)
 {
 	if ((flags & VPSCI_CFG_STAT) && !ops->now_us)
 		return false;
-	return ops->cpu_on && ops->cpu_stop && ops->system_event;
+	return ops->cpu_on && ops->cpu_stop;
 }
 
 /* Every vCPU off but the boot vCPU, no system event. */

@@ -5,6 +5,7 @@
 #   $(BUILD)/lib/libvpsci-fdt.a, libvpsci-fdt.so.1*  host build, needs libfdt
 #   $(BUILD)/lib/pkgconfig/vpsci.pc, vpsci-fdt.pc    for the default PREFIX (mk/15-install.mk)
 #   $(BUILD)/arm64/lib/libvpsci{,-fdt}.a             aarch64 cross build (static)
+#   make libs                                        the host libraries only
 #   make check-symbols                               only vpsci_* symbols defined
 #
 # Symbol hygiene: the objects are compiled -fvisibility=hidden, the public
@@ -37,9 +38,10 @@ ENGINE_LIB_ARM64 := $(BUILD)/arm64/lib/libvpsci.a
 ENGINE_FDT_LIB_ARM64 := $(BUILD)/arm64/lib/libvpsci-fdt.a
 
 ALL_TARGETS += engine
-.PHONY: engine engine-arm64 check-symbols
-engine: $(ENGINE_LIB) $(ENGINE_SO) $(ENGINE_FDT_LIB) $(ENGINE_FDT_SO) $(ENGINE_PC) \
-	$(ENGINE_FDT_PC)
+.PHONY: engine engine-arm64 libs check-symbols
+# libs: the host libraries alone (what make install and the Debian build need).
+libs: $(ENGINE_LIB) $(ENGINE_SO) $(ENGINE_FDT_LIB) $(ENGINE_FDT_SO) $(ENGINE_PC) $(ENGINE_FDT_PC)
+engine: libs
 # The arm64 rules are in mk/25-engine-arm64.mk, after the testbed fragment
 # has defined the arm64 sysroot (libfdt headers).
 
@@ -97,6 +99,16 @@ check-symbols: $(ENGINE_LIB) $(ENGINE_FDT_LIB) $(ENGINE_SO) $(ENGINE_FDT_SO) $(B
 	$(CHECK_SYMBOLS) $(ENGINE_FDT_LIB) $(ENGINE_FDT_SO)
 	$(CHECK_SYMBOLS_ARM64)
 	$(BUILD)/abi/clash
+	@$(call symbols_agree,lib/libvpsci.map,debian/libvpsci1.symbols)
+	@$(call symbols_agree,lib/libvpsci-fdt.map,debian/libvpsci-fdt1.symbols)
+
+# The Debian symbols file lists exactly the version script's symbols, with their node.
+define symbols_agree
+	a=$$(awk '/^[A-Z].*{/ { v = $$1 } /^\t\tvpsci_/ { sub(/;/, ""); print $$1 "@" v }' $(1) | sort); \
+	b=$$(sed -n 's/^ \(vpsci_[^ ]*\) .*/\1/p' $(2) | sort); \
+	[ "$$a" = "$$b" ] || { echo "check-symbols: FAIL: $(1) and $(2) list different symbols"; \
+		exit 1; }; echo "check-symbols: $(2) lists the symbols of $(1)"
+endef
 
 $(BUILD)/abi/clash: tests/abi/clash.c $(ENGINE_LIB)
 	@mkdir -p $(dir $@)

@@ -87,7 +87,7 @@ INSTALLED_LIB_FILES := $(foreach l,libvpsci libvpsci-fdt,$(l).a $(l).so \
 	$(l).so.$(VPSCI_SOVERSION) $(l).so.$(VPSCI_VERSION_STRING))
 
 .PHONY: install uninstall install-vpsci-run uninstall-vpsci-run check-install
-install: engine $(INSTALL_EXTRA)
+install: libs $(INSTALL_EXTRA)
 	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR)/vpsci $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) \
 		$(DESTDIR)$(MANDIR)/man3
 	$(INSTALL) -m 644 $(ENGINE_PUB_HDRS) $(DESTDIR)$(INCLUDEDIR)/vpsci/
@@ -117,7 +117,7 @@ uninstall-vpsci-run:
 CHECK_INSTALL_DIR := $(BUILD)/check-install
 CHECK_INSTALL_VARS = PREFIX=/usr LIBDIR=$(CHECK_LIBDIR) DESTDIR=$(abspath $(CHECK_INSTALL_DIR))/root
 CHECK_LIBDIR := /usr/lib$(if $(MULTIARCH),/$(MULTIARCH))
-check-install: engine
+check-install: libs
 	rm -rf $(CHECK_INSTALL_DIR)
 	$(MAKE) --no-print-directory install $(CHECK_INSTALL_VARS)
 	tests/install/build-example $(CHECK_INSTALL_DIR)/root $(CHECK_LIBDIR) $(CHECK_INSTALL_DIR)

@@ -236,9 +236,10 @@ struct vpsci_ops {
 	void (*cpu_stop)(void *opaque, uint32_t idx);
 
 	/*
-	 * Required. Report a system event. Every other vCPU has been stopped
+	 * Optional. Report a system event. Every other vCPU has been stopped
 	 * (cpu_stop) or is OFF when this is called. The caller's vpsci_call()
-	 * returns VPSCI_EXIT_SYSTEM_EVENT right after.
+	 * returns VPSCI_EXIT_SYSTEM_EVENT right after, with the same event in
+	 * result.event: a VMM that acts on the result needs no hook.
 	 */
 	void (*system_event)(void *opaque, const struct vpsci_system_event *ev);
 
@@ -262,8 +263,8 @@ struct vpsci_vm;
  * by the ABI rule, invalid config: version,
  * conduit, vCPU count, duplicate/out-of-mask MPIDR, boot vCPU, empty or
  * wrapping memory region, reset2 type without bit 31, unknown flag, 0.1
- * IDs requested with version 0.1, SYSTEM_SUSPEND before 1.0, missing ops
- * hook) or VPSCI_E_NOMEM.
+ * IDs requested with version 0.1, SYSTEM_SUSPEND before 1.0, a required
+ * ops hook missing) or VPSCI_E_NOMEM.
  */
 int vpsci_create(const struct vpsci_config *cfg, const struct vpsci_ops *ops,
 		 void *opaque, struct vpsci_vm **out);
@@ -325,7 +326,8 @@ struct vpsci_result {
 	/*
 	 * VPSCI_EXIT_SYSTEM_EVENT only: the event, as ops->system_event saw it
 	 * (added after the first layout: check VPSCI_HAS_FIELD(struct
-	 * vpsci_result, res, event) when the library may be older).
+	 * vpsci_result, res, event) when the library may be older). Not
+	 * written for the other exits, so that the common call stays cheap.
 	 */
 	struct vpsci_system_event event;
 };
