@@ -48,8 +48,10 @@ int vmm_device_register(struct vmm_devices *r, struct vmm_device *dev)
 			VMM_MAX_DEVICES);
 		return -ENOSPC;
 	}
-	if (dev->mmio_size && dev->mmio_base + dev->mmio_size < dev->mmio_base) {
-		vmm_log("device %s: MMIO window wraps", dev->ops->name);
+	if ((dev->mmio_size && dev->mmio_base + dev->mmio_size < dev->mmio_base) ||
+	    dev->spi >= VMM_NR_IRQS - 32) {
+		vmm_log("device %s: MMIO window 0x%" PRIx64 "+0x%" PRIx64 " or SPI %" PRIu32
+			" out of range", dev->ops->name, dev->mmio_base, dev->mmio_size, dev->spi);
 		return -EINVAL;
 	}
 	vmm_devices_for_each(r, o) {

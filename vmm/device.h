@@ -63,6 +63,8 @@ struct vmm_device_ops {
 	 * device has no state to save.
 	 */
 	uint32_t snap_type;
+	/* A snapshot without this device's section is corrupt (else: it starts at reset). */
+	bool snap_required;
 	/* SYSTEM_WAKE's "reason" when this device's line wakes the VM; NULL: never. */
 	const char *wake_reason;
 	/* The console: /chosen's stdout-path and /aliases' serial0 name its node. */
@@ -134,12 +136,14 @@ struct vmm_devices {
 	for (unsigned int d##_i_ = 0;						\
 	     d##_i_ < (r)->nr && ((d) = (r)->slot[d##_i_].dev, 1); d##_i_++)
 
+/* An empty registry whose devices reach their VM through vm_ops (&vmm_kvm_vm_ops). */
 void vmm_devices_init(struct vmm_devices *r, const struct vmm_vm_ops *vm_ops);
 /*
  * Add a device, before the first boot (the bus is read without a lock
  * while vCPUs run). Its instance number is set here. Returns 0, -EEXIST
  * if its window overlaps another's or its snap_type is another kind's,
- * -ENOSPC when the registry is full (with a message, a machine bug).
+ * -EINVAL for a window that wraps or an SPI past the vGIC's, -ENOSPC when
+ * the registry is full (each with a message: a bug in the machine's table).
  */
 int vmm_device_register(struct vmm_devices *r, struct vmm_device *dev);
 /* The device of kind 'snap_type' and number 'instance', or NULL. */

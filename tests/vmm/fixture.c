@@ -111,7 +111,7 @@ static void put_ram(struct snap_writer *w, const struct fx_snap *how)
 
 static void put_devices(struct snap_writer *w, const struct fx_snap *how)
 {
-	/* Two vGIC records (group, reserved, attr, value): opaque to the codec. */
+	/* two vGIC records (hw/gic.h struct gic_reg): group | reserved << 32, attr, val */
 	uint64_t gic[6] = { 1, 0, 0x12, 5, 0x10000, 1 };
 	uint8_t uart[72] = { 0 }, rtc[32] = { 0 };
 

@@ -165,6 +165,7 @@ static int gic_restore(struct vmm_device *dev, const void *data, size_t len)
 static const struct vmm_device_ops gic_ops = {
 	.name = "gic",
 	.snap_type = GIC_SNAP_TYPE,
+	.snap_required = true,	/* in every snapshot format: a file without it is damaged */
 	.fdt = gic_fdt,
 	.attach = gic_attach,
 	.detach = gic_detach,

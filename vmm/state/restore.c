@@ -19,24 +19,28 @@
 #include "state/snapshot.h"
 #include "util/file.h"
 
-/* A registered device and its section in the file. */
-struct snap_dev {
-	struct vmm_device *dev;
-	const struct snap_section *sec;
-};
-
 /* The file, mapped and validated by snapshot_load(), used by snapshot_restore(). */
 struct snap_restore {
 	const char *path;
 	const uint8_t *map;
 	size_t size;
 	struct snap_view v;
-	struct snap_dev dev[VMM_MAX_DEVICES];	/* in the registry's order */
+	struct snap_restore_dev {	/* the machine's devices with state, registry order */
+		struct vmm_device *dev;
+		const struct snap_section *sec;	/* NULL: the device starts from reset */
+	} dev[VMM_MAX_DEVICES];
 	unsigned int nr_dev;
 	double t_load;
 };
 
-static bool claimed(const struct snap_restore *s, const struct snap_section *sec)
+static int dev_corrupt(char *why, size_t wl, const char *what)
+{
+	snprintf(why, wl, "corrupt snapshot: %s", what);
+	return -1;
+}
+
+/* Whether section 'sec' is one of the machine's devices'. */
+static bool has_device(const struct snap_restore *s, const struct snap_section *sec)
 {
 	for (unsigned int i = 0; i < s->nr_dev; i++)
 		if (s->dev[i].sec == sec)
@@ -45,14 +49,15 @@ static bool claimed(const struct snap_restore *s, const struct snap_section *sec
 }
 
 /*
- * Each registered device with state takes the section of its (snap_type,
- * instance) and checks it (device.h check(): KVM-free). A device without
- * one starts from reset; a section no device claims is skipped.
+ * The machine's devices (the registry), each finding its section by
+ * (snap_type, instance) and checking it itself; sections of devices this
+ * machine does not have are skipped.
  */
 static int check_devices(struct snap_restore *s, struct vmm_devices *devices, char *why,
 			 size_t wl)
 {
 	struct vmm_device *d;
+	char what[64];
 
 	vmm_devices_for_each(devices, d) {
 		const struct snap_section *sec;
@@ -60,19 +65,18 @@ static int check_devices(struct snap_restore *s, struct vmm_devices *devices, ch
 		if (!d->ops->snap_type)
 			continue;
 		sec = snap_view_device(&s->v, d->ops->snap_type, d->instance);
-		if (!sec) {
-			vmm_log("--restore %s: no section for the %s: it starts from reset",
-				s->path, d->ops->name);
-			continue;
+		if (!sec && d->ops->snap_required) {
+			snprintf(what, sizeof(what), "no %s section", d->ops->name);
+			return dev_corrupt(why, wl, what);
 		}
-		if (d->ops->check(sec->p, sec->len) < 0) {
-			snprintf(why, wl, "corrupt snapshot: the %s section", d->ops->name);
-			return -1;
+		if (sec && d->ops->check(sec->p, sec->len) < 0) {
+			snprintf(what, sizeof(what), "the %s section", d->ops->name);
+			return dev_corrupt(why, wl, what);
 		}
-		s->dev[s->nr_dev++] = (struct snap_dev){ d, sec };
+		s->dev[s->nr_dev++] = (struct snap_restore_dev){ .dev = d, .sec = sec };
 	}
 	for (unsigned int i = 0; i < s->v.nr_dev; i++)
-		if (!claimed(s, &s->v.dev[i]))
+		if (!has_device(s, &s->v.dev[i]))
 			vmm_debug("--restore %s: section %" PRIu32 "/%" PRIu32 " is for a device "
 				  "this VM does not have: skipped", s->path, s->v.dev[i].type,
 				  s->v.dev[i].index);
@@ -264,12 +268,17 @@ static int restore_vcpu(struct vcpu *v, const uint8_t *p)
 	return 0;
 }
 
-/* The devices, after the vCPUs: the vGIC's CPU interfaces follow their registers. */
+/* The devices, attached to the new VM and at reset: each takes its checked section. */
 static int restore_devices(const struct snap_restore *s)
 {
 	for (unsigned int i = 0; i < s->nr_dev; i++) {
 		struct vmm_device *d = s->dev[i].dev;
 
+		if (!s->dev[i].sec) {
+			vmm_log("--restore %s: no %s section: the device starts from reset", s->path,
+				d->ops->name);
+			continue;
+		}
 		if (d->ops->restore(d, s->dev[i].sec->p, s->dev[i].sec->len) < 0)
 			return VMM_EXIT_HOST;
 	}
@@ -279,9 +288,10 @@ static int restore_devices(const struct snap_restore *s)
 /*
  * Put the loaded snapshot into a VM that vm_create() has just built from
  * the snapshot's record (vCPUs created, vGIC initialised, engine created,
- * filter set, devices attached, nothing run). Order: RAM, engine, vCPU
- * registers and MP state, then each device's section (the vGIC's CPU
- * interfaces after the vCPUs' system registers).
+ * filter set, nothing run). Order: RAM, engine, vCPU registers and MP
+ * state, then the devices in the registry's order (attached by vm_create(),
+ * at reset; the vGIC first, its CPU interfaces after the vCPUs' system
+ * registers).
  * Returns 0 or a VMM_EXIT_* status after a message.
  */
 int snapshot_restore(struct vmm *vm)

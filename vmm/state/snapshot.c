@@ -6,9 +6,8 @@
  * finished the exit it was handling (a PSCI call completes first) and
  * stopped, so the engine is quiescent and no vCPU is in KVM_RUN.
  * snapshot_write() then records the machine (CONFIG, POWER, ENGINE), each
- * vCPU's KVM registers, MP state and the VMM's own PSCI state, each
- * registered device's own state (device.h save(): vGICv3, PL011, PL031, ...)
- * and the non-zero RAM pages.
+ * vCPU's KVM registers, MP state and the VMM's own PSCI state, the devices
+ * (vGICv3, PL011, PL031) and the non-zero RAM pages.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -237,7 +236,11 @@ bool snapshot_pausable(struct vmm *vm)
 	return true;
 }
 
-/* One section per device with state, (snap_type, instance), in the registry's order. */
+/*
+ * One section per device with state, keyed by (snap_type, instance), in the
+ * registry's order; each device writes its own bytes (device.h).
+ * Returns 0 or -1 after a message.
+ */
 static int write_devices(struct snap_writer *w, struct vmm *vm)
 {
 	struct vmm_device *d;
@@ -359,8 +362,8 @@ int snapshot_write(struct vmm *vm, const char *path)
  * threads have ended where the snapshot found them: join them, clear the
  * stop hand-over and let vm_run() start new ones, parked (off, or with a
  * CPU_ON pending) or running as the PSCI state says; a vCPU in CPU_SUSPEND
- * is still in KVM's suspended state. The devices stay attached to the VM,
- * their state as it was.
+ * is still in KVM's suspended state. The devices stay attached, their
+ * state as it was.
  */
 void snapshot_continue(struct vmm *vm)
 {

@@ -2,9 +2,8 @@
 /*
  * Whole-VM snapshot file (docs/vm-snapshot.md): the layouts written to disk
  * and the KVM-free codec (snapfile.c: parse/validate every section, stream
- * sections out with their CRC), used by snapshot.c / restore.c (the KVM
- * side). Device sections are opaque here: each device checks its own
- * (device.h check()). Includes no kernel header:
+ * sections out with their CRC), shared by snapshot.c / restore.c (the KVM
+ * side; the devices, hw/, write their own sections). Includes no kernel header:
  * host tests and fuzz/fuzz_vmsnap.c reach the codec.
  */
 #ifndef VMM_SNAPSHOT_H
@@ -65,11 +64,11 @@ enum snap_sec_type {
 	SEC_CONFIG = 1,
 	SEC_ENGINE = 2,		/* vpsci_snapshot() bytes (docs/snapshot.md) */
 	SEC_VCPU = 3,		/* one per vCPU, index = vCPU index */
-	SEC_GIC = 4,		/* device: the vGICv3 (hw/gic.c) */
-	SEC_UART = 5,		/* device: PL011 */
+	SEC_GIC = 4,		/* device: the vGICv3 (hw/gic.c's snap_type) */
+	SEC_UART = 5,		/* device: PL011 (hw/uart.c's) */
 	SEC_RAM = 6,
 	SEC_END = 7,		/* len 0: the last section */
-	SEC_RTC = 8,		/* device: PL031 (since ABI 2) */
+	SEC_RTC = 8,		/* device: PL031 (hw/rtc.c's; since ABI 2) */
 	SEC_POWER = 9,		/* struct snap_power (format 2) */
 };
 

@@ -18,7 +18,7 @@ int machine_save(struct vmm *vm, const char *path, const char *reason);
 int machine_check_engine(const struct vmm *vm);
 const void *machine_engine_snapshot(const struct vmm_machine *m, size_t *len);
 
-/* snapshot.c (+ hw/gic_state.c): whole-VM snapshot */
+/* snapshot.c: whole-VM snapshot (the devices write their own sections) */
 bool snapshot_pausable(struct vmm *vm);
 int snapshot_write(struct vmm *vm, const char *path);
 void snapshot_continue(struct vmm *vm);
@@ -26,7 +26,6 @@ void snapshot_continue(struct vmm *vm);
 int snapshot_reg_list(struct vcpu *v, struct kvm_reg_list **out);
 
 /* restore.c: --restore */
-/* The devices registered for the run check their sections. */
 int snapshot_load(struct vmm_opts *o, struct vmm_devices *devices);
 int snapshot_restore(struct vmm *vm);
 
