@@ -60,6 +60,7 @@ static uint64_t ops_now_us(void *opaque)
 }
 
 static const struct vpsci_ops ops = {
+	.size = sizeof(ops),
 	.cpu_on = ops_cpu_on,
 	.cpu_stop = ops_cpu_stop,
 	.system_event = ops_event,
@@ -71,6 +72,7 @@ static const struct vpsci_mem_region ram = { 0x40000000, 1ull << 30 };
 static struct vpsci_vm *make_vm(uint32_t nr, uint32_t boot)
 {
 	struct vpsci_config cfg = {
+		.size = sizeof(cfg),
 		.version = VPSCI_VERSION_1_3,
 		.conduit = VPSCI_CONDUIT_HVC,
 		.nr_vcpus = nr,
@@ -93,6 +95,7 @@ static struct vpsci_vm *pd_vm(uint32_t nr, uint32_t boot)
 {
 	uint64_t mpidrs[64];
 	struct vpsci_config cfg = {
+		.size = sizeof(cfg),
 		.version = VPSCI_VERSION_1_3,
 		.conduit = VPSCI_CONDUIT_HVC,
 		.nr_vcpus = nr,
@@ -133,8 +136,11 @@ static void ps_or_die(struct vpsci_vm *vm, unsigned int cpu, unsigned int cl, un
 /* PC mode, every vCPU of the cluster on: the vote scans it and enters CPU OFF only. */
 static void setup_pc(struct vpsci_vm *vm, struct vpsci_call *c)
 {
-	struct vpsci_call on = { .x = { VPSCI_FN64(VPSCI_FN_CPU_ON), 0, 0x40080000, 0 } };
-	struct vpsci_result r;
+	struct vpsci_call on = {
+		.size = sizeof(on),
+		.x = { VPSCI_FN64(VPSCI_FN_CPU_ON), 0, 0x40080000, 0 },
+	};
+	struct vpsci_result r = { .size = sizeof(r) };
 
 	for (uint32_t i = 1; i < 4; i++) {
 		on.x[1] = vpsci_vcpu_mpidr(vm, i);
@@ -146,8 +152,11 @@ static void setup_pc(struct vpsci_vm *vm, struct vpsci_call *c)
 /* OSI mode, the other vCPUs off: the caller is the last, the composite is entered. */
 static void setup_osi(struct vpsci_vm *vm, struct vpsci_call *c)
 {
-	struct vpsci_call m = { .x = { VPSCI_FN32(VPSCI_FN_PSCI_SET_SUSPEND_MODE), 1 } };
-	struct vpsci_result r;
+	struct vpsci_call m = {
+		.size = sizeof(m),
+		.x = { VPSCI_FN32(VPSCI_FN_PSCI_SET_SUSPEND_MODE), 1 },
+	};
+	struct vpsci_result r = { .size = sizeof(r) };
 
 	vpsci_call(vm, 0, &m, &r);
 	ps_or_die(vm, VPSCI_LOCAL_OFF, VPSCI_LOCAL_OFF, VPSCI_LOCAL_OFF, &c->x[1]);
@@ -161,8 +170,8 @@ static void setup_stat(struct vpsci_vm *vm, struct vpsci_call *c)
 /* vCPU 1 was turned on by CPU_ON: turn it off again (its own CPU_OFF). */
 static void undo_cpu_on(struct vpsci_vm *vm)
 {
-	struct vpsci_call c = { .x = { VPSCI_FN32(VPSCI_FN_CPU_OFF) } };
-	struct vpsci_result r;
+	struct vpsci_call c = { .size = sizeof(c), .x = { VPSCI_FN32(VPSCI_FN_CPU_OFF) } };
+	struct vpsci_result r = { .size = sizeof(r) };
 
 	vpsci_call(vm, 1, &c, &r);
 }
@@ -235,12 +244,13 @@ static void run_case(const struct bench_case *bc, long iters, bool valgrind)
 	long per_round = iters / ROUNDS > 0 ? iters / ROUNDS : 1;
 	double rounds[ROUNDS], t0;
 	struct vpsci_call call;
-	struct vpsci_result res;
+	struct vpsci_result res = { .size = sizeof(res) };
 	uint32_t caller = bc->boot_vcpu;
 	long i;
 	int r;
 
 	memset(&call, 0, sizeof(call));
+	call.size = sizeof(call);
 	memcpy(call.x, bc->x, sizeof(call.x));
 	if (bc->setup)
 		bc->setup(vm, &call);

@@ -43,7 +43,10 @@ vmm-objs: $(VMM_OBJS)
 ifeq ($(VMM_CAN_BUILD),1)
 ALL_TARGETS += vpsci-run
 
-$(VMM_OBJDIR)/%.o: vmm/%.c | $(VMM_DEPS)
+# An object without its .d (built before -MMD, or the .d lost) is rebuilt.
+$(VMM_OBJDIR)/%.d: ;
+.PRECIOUS: $(VMM_OBJDIR)/%.d
+$(VMM_OBJDIR)/%.o: vmm/%.c $(VMM_OBJDIR)/%.d | $(VMM_DEPS)
 	@mkdir -p $(dir $@)
 	$(VMM_CC) $(VMM_CPPFLAGS) $(VMM_CFLAGS) -c $< -o $@
 

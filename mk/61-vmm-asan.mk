@@ -31,7 +31,9 @@ ASAN_OBJS := $(ASAN_SRCS:%.c=$(ASAN_DIR)/obj/%.o)
 ifeq ($(HAVE_CROSS)$(HOST_ARCH),1x86_64)
 vpsci-run-asan: $(ASAN_BIN) $(ASAN_DIR)/lib/.stamp
 
-$(ASAN_DIR)/obj/%.o: %.c $(ENGINE_HDRS) | $(ARM64_SYSROOT)/.stamp
+$(ASAN_DIR)/obj/%.d: ;
+.PRECIOUS: $(ASAN_DIR)/obj/%.d
+$(ASAN_DIR)/obj/%.o: %.c $(ASAN_DIR)/obj/%.d $(ENGINE_HDRS) | $(ARM64_SYSROOT)/.stamp
 	@mkdir -p $(dir $@)
 	$(CROSS_CC) $(ENGINE_CPPFLAGS) -Ivmm $(ARM64_CPPFLAGS) $(ASAN_CFLAGS) -c $< -o $@
 

@@ -121,6 +121,7 @@ static void op_system_event(void *opaque, const struct vpsci_system_event *ev)
 }
 
 static const struct vpsci_ops vmm_psci_ops = {
+	.size = sizeof(vmm_psci_ops),
 	.cpu_on = op_cpu_on,
 	.cpu_stop = op_cpu_stop,
 	.system_event = op_system_event,
@@ -294,7 +295,7 @@ static int setup_system_suspend(struct vmm *vm)
 int psci_setup(struct vmm *vm)
 {
 	const struct vmm_opts *o = vm->opts;
-	struct vpsci_config cfg = { 0 };
+	struct vpsci_config cfg = { .size = sizeof(cfg) };
 	struct vpsci_mem_region ram = { VMM_RAM_BASE, vm->ram_size };
 	uint64_t *mpidrs;
 	char vs[16];
@@ -659,8 +660,8 @@ static bool hybrid_others_off(struct vcpu *v, struct vpsci_result *res)
 int psci_handle_hypercall(struct vcpu *v, bool *park, bool *done)
 {
 	struct vmm *vm = v->vm;
-	struct vpsci_call call = { 0 };
-	struct vpsci_result res;
+	struct vpsci_call call = { .size = sizeof(call) };
+	struct vpsci_result res = { .size = sizeof(res) };
 	struct vpsci_system_event ev;
 	uint32_t fid = (uint32_t)v->run->hypercall.nr;
 	uint64_t pstate;
