@@ -161,15 +161,4 @@ void vcpu_kick(struct vcpu *v);		/* out of KVM_RUN soon; nothing waited for */
 void vcpu_hold_point(struct vcpu *v);
 int vcpu_others_off(struct vcpu *self);	/* 1 all off, 0 not (or busy), -1 VM going down */
 
-/*
- * Transitional (layering refactor, issue 12): the headers of the upper
- * layers, until every file includes what it uses. Remove, do not extend.
- */
-#include "events.h"
-#include "hw/hw.h"
-#include "log.h"
-#include "psci/psci.h"
-#include "state/state.h"
-#include "util/sha256.h"
-
 #endif /* VMM_VMM_H */

@@ -19,7 +19,6 @@
 
 #include "hw/hw.h"
 #include "log.h"
-#include "psci/psci.h"	/* pm_fdt (transitional: call libvpsci-fdt here) */
 #include "vmm.h"
 
 void hw_fdt_check(struct hw_fdt *c, int r, const char *where)
@@ -166,8 +165,13 @@ int fdt_build(struct vmm *vm, void *buf, size_t size, uint64_t initrd_start,
 			vpsci_strerror(r), ferr ? fdt_strerror(ferr) : "-");
 		return -1;
 	}
-	if (pm_fdt(vm, buf) < 0)
+	/* --power-domains: /cpus/idle-states and the /psci power domains, after cpus and psci. */
+	r = vm->opts->pm.pd_levels ? vpsci_fdt_add_idle_states(vm->psci, buf, &ferr) : 0;
+	if (r < 0) {
+		vmm_log("device tree: vpsci_fdt_add_idle_states: %s (%s)", vpsci_strerror(r),
+			ferr ? fdt_strerror(ferr) : "-");
 		return -1;
+	}
 	r = fdt_pack(buf);
 	if (r < 0) {
 		vmm_log("fdt_pack: %s", fdt_strerror(r));

@@ -3,17 +3,13 @@
  * Advanced power management (docs/vpsci-run.md "Power management"): what a
  * power-domain hierarchy (CPU -> cluster -> system) and the optional PSCI
  * 1.0/1.1 functions (--power-domains, --pm-features) make of the engine's
- * configuration, which modes can offer them, and the idle-state nodes of
- * the device tree. Everything is off unless asked for: a VM without these
+ * configuration and which modes can offer them (the idle-state nodes of
+ * the device tree are hw/fdt.c's, from libvpsci-fdt). Everything is off unless asked for: a VM without these
  * options sees exactly the firmware it saw before. (The cluster MPIDR
  * layout is vcpu.c's, the CPU_WAKE events suspend.c's, MEM_PROTECT's wipe
  * mem_protect.c's.)
  */
 #include <assert.h>
-
-#include <libfdt.h>
-
-#include <vpsci/vpsci_fdt.h>
 
 #include "internal.h"
 #include "log.h"
@@ -125,21 +121,5 @@ int pm_config(const struct vmm *vm, struct vpsci_config *cfg)
 	for (unsigned int l = 0; l < pm->pd_levels && l < VPSCI_MAX_PD_LEVELS; l++)
 		cfg->pd_states[l] = states[l];
 	cfg->flags |= f;
-	return 0;
-}
-
-/* The idle-state nodes (/cpus/idle-states, /psci power domains) after cpus and psci. */
-int pm_fdt(const struct vmm *vm, void *fdt)
-{
-	int r, ferr = 0;
-
-	if (!vm->opts->pm.pd_levels)
-		return 0;
-	r = vpsci_fdt_add_idle_states(vm->psci, fdt, &ferr);
-	if (r < 0) {
-		vmm_log("device tree: vpsci_fdt_add_idle_states: %s (%s)", vpsci_strerror(r),
-			ferr ? fdt_strerror(ferr) : "-");
-		return -1;
-	}
 	return 0;
 }

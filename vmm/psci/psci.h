@@ -33,7 +33,4 @@ int pm_check_opts(const struct vmm_opts *o);
 bool pm_before_reboot(struct vmm *vm);
 int pm_after_create(struct vmm *vm, bool mem_protect);
 
-/* Transitional, for hw/fdt.c: the idle-state nodes (it should call libvpsci-fdt itself). */
-int pm_fdt(const struct vmm *vm, void *fdt);
-
 #endif /* VMM_PSCI_PSCI_H */

@@ -19,8 +19,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "log.h"
 #include "state/desc.h"
 #include "state/record.h"
+#include "state/state.h"
 #include "util/file.h"
 
 /*
@@ -168,7 +170,7 @@ int machine_load(const char *path, struct vmm_opts *o)
 	o->machine_on_off = o->machine_on_off || d->machine_on_off;
 	o->nr_disks = 0;
 	for (unsigned int i = 0; i < d->m.nr_disks; i++)
-		if (disk_add(o, d->m.disks[i].path) < 0)
+		if (vmm_opts_add_disk(o, d->m.disks[i].path) < 0)
 			return VMM_EXIT_USAGE;
 	o->resume = &d->m;
 	return 0;

@@ -14,9 +14,12 @@
 #include <sys/ioctl.h>
 
 #include "device.h"
+#include "events.h"
 #include "kvm_compat.h"
+#include "log.h"
 #include "state/record.h"
 #include "state/snapshot.h"
+#include "state/state.h"
 #include "util/file.h"
 
 /* The file, mapped and validated by snapshot_load(), used by snapshot_restore(). */

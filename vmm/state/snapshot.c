@@ -16,9 +16,12 @@
 #include <sys/ioctl.h>
 
 #include "device.h"
+#include "events.h"
 #include "kvm_compat.h"
+#include "log.h"
 #include "state/record.h"
 #include "state/snapshot.h"
+#include "state/state.h"
 #include "util/file.h"
 
 _Static_assert(SNAP_REG_SIZE_SHIFT == KVM_REG_SIZE_SHIFT, "register size field");
