@@ -72,7 +72,7 @@ struct rule {
 };
 
 #define AT(f) offsetof(struct vmm_machine, f)
-#define RULE(f, o, k, m, u) { .opt = o, .off = AT(m), .unit = u, .field = f, .kind = k }
+#define RULE(f, o, k, m, u) { .opt = (o), .off = AT(m), .unit = (u), .field = (f), .kind = (k) }
 static const struct rule rules[] = {
 	RULE(VMM_F_CPUS, "--cpus", R_UINT, cpus, " vCPUs"),
 	RULE(VMM_F_PSCI_VERSION, "--psci-version", R_VERSION, psci_version, ""),
