@@ -44,25 +44,12 @@ struct actx {
 	atomic_int pending[NR];		/* a start the vCPU's thread has not taken yet */
 	atomic_uint on_calls;
 	atomic_uint answers[4][2];	/* [level][ON, OFF] */
-	atomic_uint errors;
-	atomic_flag msg_taken;
+	struct wfails f;
 	atomic_int quit;
-	char msg[256];
 	double deadline;
 };
 
-static void afail(struct actx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void afail(struct actx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (atomic_fetch_add(&c->errors, 1) == 0 && !atomic_flag_test_and_set(&c->msg_taken)) {
-		va_start(ap, fmt);
-		vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
-		va_end(ap);
-	}
-}
+#define afail(c, ...)	wfail(&(c)->f, __VA_ARGS__)
 
 static int a_cpu_on(void *opaque, uint32_t idx, const struct vpsci_entry *entry)
 {
@@ -77,15 +64,15 @@ static int a_cpu_on(void *opaque, uint32_t idx, const struct vpsci_entry *entry)
 	return 0;
 }
 
+/* No system call is made: neither hook may run. */
 static void a_cpu_stop(void *opaque, uint32_t idx)
 {
-	(void)opaque;
-	(void)idx;
+	afail((struct actx *)opaque, "unexpected cpu_stop(%u)", idx);
 }
 
 static void a_system_event(void *opaque, const struct vpsci_system_event *ev)
 {
-	afail(opaque, "unexpected system event %d", ev->type);
+	afail((struct actx *)opaque, "unexpected system event %d", ev->type);
 }
 
 static const struct vpsci_ops a_ops = {
@@ -230,7 +217,7 @@ static void storm(const uint64_t *mpidrs)
 	unsigned int n_off = 0, n_on = 0;
 
 	memset(&c, 0, sizeof(c));
-	atomic_flag_clear(&c.msg_taken);
+	wfails_init(&c.f);
 	tcfg_init(&t, VPSCI_VERSION_1_3, NR);
 	tcfg_set_mpidrs(&t, mpidrs, NR);
 	memcpy(c.mpidr, mpidrs, sizeof(c.mpidr));
@@ -247,8 +234,7 @@ static void storm(const uint64_t *mpidrs)
 	atomic_store(&c.quit, 1);
 	for (uint32_t i = 0; i < NR; i++)
 		pthread_join(th[i], NULL);
-	if (atomic_load(&c.errors))
-		fail_msg("%u failure(s); first: %s", atomic_load(&c.errors), c.msg);
+	assert_no_wfails(&c.f);
 
 	/* Quiescent: each answer is what the states say. */
 	for (uint32_t i = 0; i < NR; i++)
