@@ -18,8 +18,9 @@ MODEL_NICE ?= nice -n 10
 define spin_check
 	@mkdir -p $(MODEL_DIR)/n$(1)k$(2)$(3)
 	@cp model/vpsci.pml $(MODEL_DIR)/n$(1)k$(2)$(3)/
+	@rm -f $(MODEL_DIR)/n$(1)k$(2)$(3)/pan $(MODEL_DIR)/n$(1)k$(2)$(3)/pan.out
 	@cd $(MODEL_DIR)/n$(1)k$(2)$(3) && \
-		spin -a -DN=$(1) -DK=$(2) $(if $(3),-D$(3)) vpsci.pml >/dev/null && \
+		spin -a -DN=$(1) -DK=$(2) $(if $(3),-D$(3)) vpsci.pml > pan.out && \
 		$(CC) -O2 -DSAFETY -DCOLLAPSE $(4) -o pan pan.c 2>/dev/null && \
 		$(MODEL_NICE) ./pan -m2000000 $(5) > pan.out 2>&1; \
 		grep -E 'errors:|states, stored|elapsed|total actual memory' pan.out | \

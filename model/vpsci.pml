@@ -337,13 +337,13 @@ end_parked:
 		:: /* OSI CPU_SUSPEND powering the cluster down, then the wake-up */
 		   osi_scan(me, i, s, ys, ok, false);
 		   if
-		   :: !ok -> goto next	/* DENIED */
-		   :: else -> skip
-		   fi;
-		   st[me] = SUSP;
-		   TR_BEGIN;
-		   st[me] = ON;
-		   TR_END
+		   :: ok ->
+			st[me] = SUSP;
+			TR_BEGIN;
+			st[me] = ON;
+			TR_END
+		   :: else -> skip	/* DENIED */
+		   fi
 		:: /* PSCI_SET_SUSPEND_MODE(PC) from OSI: the caller must be the last */
 		   osi_scan(me, i, s, ys, ok, true)
 #else
@@ -355,7 +355,6 @@ end_parked:
 		   fi
 #endif
 		fi;
-next:
 		/*
 		 * Every local is dead between calls (each call sets what it reads
 		 * first): clearing them merges states that differ only there.
