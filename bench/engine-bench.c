@@ -39,6 +39,9 @@ struct bench_case {
 	 * firmware that reported it). Only that nested call is counted.
 	 */
 	bool in_cpu_on;
+	/* The answer the call must give (x0), checked once before measuring. */
+	bool check;
+	int32_t expect;
 };
 
 /* The call ops->cpu_on makes for an in_cpu_on case, and whether to count it. */
@@ -47,6 +50,7 @@ static struct {
 	uint32_t caller;
 	const struct vpsci_call *call;
 	bool count;
+	uint64_t x0;		/* what the nested call answered */
 } nested;
 
 static int ops_cpu_on(void *opaque, uint32_t idx, const struct vpsci_entry *e)
@@ -62,6 +66,7 @@ static int ops_cpu_on(void *opaque, uint32_t idx, const struct vpsci_entry *e)
 		vpsci_call(nested.vm, nested.caller, nested.call, &r);
 		if (nested.count)
 			CALLGRIND_TOGGLE_COLLECT;
+		nested.x0 = r.x[0];
 	}
 	return 0;
 }
@@ -204,9 +209,12 @@ static void undo_suspend(struct vpsci_vm *vm)
 	vpsci_vcpu_wake(vm, 0);
 }
 
-/* One measured call; an in_cpu_on case makes it inside a CPU_ON of vCPU 1. */
-static void issue(const struct bench_case *bc, struct vpsci_vm *vm, uint32_t caller,
-		  const struct vpsci_call *call, bool valgrind)
+/*
+ * One measured call, returning its x0; an in_cpu_on case makes it inside a
+ * CPU_ON of vCPU 1.
+ */
+static uint64_t issue(const struct bench_case *bc, struct vpsci_vm *vm, uint32_t caller,
+		      const struct vpsci_call *call, bool valgrind)
 {
 	struct vpsci_call on = { .x = { VPSCI_FN64(VPSCI_FN_CPU_ON), 0, 0x40080000, 0 } };
 	struct vpsci_result res;
@@ -217,7 +225,7 @@ static void issue(const struct bench_case *bc, struct vpsci_vm *vm, uint32_t cal
 		vpsci_call(vm, caller, call, &res);
 		if (valgrind)
 			CALLGRIND_TOGGLE_COLLECT;
-		return;
+		return res.x[0];
 	}
 	nested.vm = vm;
 	nested.caller = caller;
@@ -227,6 +235,7 @@ static void issue(const struct bench_case *bc, struct vpsci_vm *vm, uint32_t cal
 	vpsci_call(vm, caller, &on, &res);
 	nested.vm = NULL;
 	undo_cpu_on(vm);
+	return nested.x0;
 }
 
 static const struct bench_case cases[] = {
@@ -251,17 +260,20 @@ static const struct bench_case cases[] = {
 	 * vCPUs all off, and one with a vCPU pending and the caller on.
 	 */
 	{ .name = "engine_affinity_info_l3_512_worst", .nr_vcpus = 512, .boot_vcpu = 511,
-	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 }, .undo_name = "" },
+	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 }, .undo_name = "",
+	  .check = true, .expect = VPSCI_AFF_ON },
 	{ .name = "engine_affinity_info_l3_512_best", .nr_vcpus = 512, .boot_vcpu = 0,
-	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 }, .undo_name = "" },
+	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 }, .undo_name = "",
+	  .check = true, .expect = VPSCI_AFF_ON },
 	{ .name = "engine_affinity_info_l3_512_off", .nr_vcpus = 512, .boot_vcpu = 0,
 	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), VPSCI_MPIDR_AFFINITY(1, 0, 0, 0), 3 },
-	  .undo_name = "", .two_aff3 = true },
+	  .undo_name = "", .two_aff3 = true, .check = true, .expect = VPSCI_AFF_OFF },
 	{ .name = "engine_affinity_info_l3_512_pending", .nr_vcpus = 512, .boot_vcpu = 0,
-	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 }, .undo_name = "", .in_cpu_on = true },
+	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 }, .undo_name = "", .in_cpu_on = true,
+	  .check = true, .expect = VPSCI_AFF_ON },
 	{ .name = "engine_affinity_info_l1_512_pending", .nr_vcpus = 512, .boot_vcpu = 0,
 	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), VPSCI_MPIDR_AFFINITY(0, 0, 0, 0), 1 },
-	  .undo_name = "", .in_cpu_on = true },
+	  .undo_name = "", .in_cpu_on = true, .check = true, .expect = VPSCI_AFF_ON },
 	/* 3-level hierarchy, 16 vCPUs in clusters of 4 */
 	{ .name = "CPU_SUSPEND_PC_3level", .nr_vcpus = 16, .boot_vcpu = 0,
 	  .x = { VPSCI_FN64(VPSCI_FN_CPU_SUSPEND), 0, 0x40080000, 0 }, .undo = undo_suspend,
@@ -316,6 +328,10 @@ static void run_case(const struct bench_case *bc, long iters, bool valgrind)
 	memcpy(call.x, bc->x, sizeof(call.x));
 	if (bc->setup)
 		bc->setup(vm, &call);
+	if (bc->check && issue(bc, vm, caller, &call, false) != (uint64_t)(int64_t)bc->expect) {
+		fprintf(stderr, "engine-bench: %s does not answer %d\n", bc->name, bc->expect);
+		exit(1);
+	}
 	if (valgrind) {
 		for (i = 0; i < iters; i++) {
 			issue(bc, vm, caller, &call, true);
