@@ -55,7 +55,7 @@ static struct {
 
 static int ops_cpu_on(void *opaque, uint32_t idx, const struct vpsci_entry *e)
 {
-	struct vpsci_result r;
+	struct vpsci_result r = { .size = sizeof(r) };
 
 	(void)opaque;
 	(void)idx;
@@ -90,6 +90,7 @@ static uint64_t ops_now_us(void *opaque)
 }
 
 static const struct vpsci_ops ops = {
+	.size = sizeof(ops),
 	.cpu_on = ops_cpu_on,
 	.cpu_stop = ops_cpu_stop,
 	.system_event = ops_event,
@@ -102,6 +103,7 @@ static struct vpsci_vm *make_vm(uint32_t nr, uint32_t boot, bool two_aff3)
 {
 	static uint64_t mpidrs[VPSCI_MAX_VCPUS];
 	struct vpsci_config cfg = {
+		.size = sizeof(cfg),
 		.version = VPSCI_VERSION_1_3,
 		.conduit = VPSCI_CONDUIT_HVC,
 		.nr_vcpus = nr,
@@ -130,6 +132,7 @@ static struct vpsci_vm *pd_vm(uint32_t nr, uint32_t boot)
 {
 	uint64_t mpidrs[64];
 	struct vpsci_config cfg = {
+		.size = sizeof(cfg),
 		.version = VPSCI_VERSION_1_3,
 		.conduit = VPSCI_CONDUIT_HVC,
 		.nr_vcpus = nr,
@@ -170,8 +173,11 @@ static void ps_or_die(struct vpsci_vm *vm, unsigned int cpu, unsigned int cl, un
 /* PC mode, every vCPU of the cluster on: the vote scans it and enters CPU OFF only. */
 static void setup_pc(struct vpsci_vm *vm, struct vpsci_call *c)
 {
-	struct vpsci_call on = { .x = { VPSCI_FN64(VPSCI_FN_CPU_ON), 0, 0x40080000, 0 } };
-	struct vpsci_result r;
+	struct vpsci_call on = {
+		.size = sizeof(on),
+		.x = { VPSCI_FN64(VPSCI_FN_CPU_ON), 0, 0x40080000, 0 },
+	};
+	struct vpsci_result r = { .size = sizeof(r) };
 
 	for (uint32_t i = 1; i < 4; i++) {
 		on.x[1] = vpsci_vcpu_mpidr(vm, i);
@@ -183,8 +189,11 @@ static void setup_pc(struct vpsci_vm *vm, struct vpsci_call *c)
 /* OSI mode, the other vCPUs off: the caller is the last, the composite is entered. */
 static void setup_osi(struct vpsci_vm *vm, struct vpsci_call *c)
 {
-	struct vpsci_call m = { .x = { VPSCI_FN32(VPSCI_FN_PSCI_SET_SUSPEND_MODE), 1 } };
-	struct vpsci_result r;
+	struct vpsci_call m = {
+		.size = sizeof(m),
+		.x = { VPSCI_FN32(VPSCI_FN_PSCI_SET_SUSPEND_MODE), 1 },
+	};
+	struct vpsci_result r = { .size = sizeof(r) };
 
 	vpsci_call(vm, 0, &m, &r);
 	ps_or_die(vm, VPSCI_LOCAL_OFF, VPSCI_LOCAL_OFF, VPSCI_LOCAL_OFF, &c->x[1]);
@@ -198,8 +207,8 @@ static void setup_stat(struct vpsci_vm *vm, struct vpsci_call *c)
 /* vCPU 1 was turned on by CPU_ON: turn it off again (its own CPU_OFF). */
 static void undo_cpu_on(struct vpsci_vm *vm)
 {
-	struct vpsci_call c = { .x = { VPSCI_FN32(VPSCI_FN_CPU_OFF) } };
-	struct vpsci_result r;
+	struct vpsci_call c = { .size = sizeof(c), .x = { VPSCI_FN32(VPSCI_FN_CPU_OFF) } };
+	struct vpsci_result r = { .size = sizeof(r) };
 
 	vpsci_call(vm, 1, &c, &r);
 }
@@ -216,8 +225,9 @@ static void undo_suspend(struct vpsci_vm *vm)
 static uint64_t issue(const struct bench_case *bc, struct vpsci_vm *vm, uint32_t caller,
 		      const struct vpsci_call *call, bool valgrind)
 {
-	struct vpsci_call on = { .x = { VPSCI_FN64(VPSCI_FN_CPU_ON), 0, 0x40080000, 0 } };
-	struct vpsci_result res;
+	struct vpsci_call on = { .size = sizeof(on),
+				 .x = { VPSCI_FN64(VPSCI_FN_CPU_ON), 0, 0x40080000, 0 } };
+	struct vpsci_result res = { .size = sizeof(res) };
 
 	if (!bc->in_cpu_on) {
 		if (valgrind)
@@ -325,6 +335,7 @@ static void run_case(const struct bench_case *bc, long iters, bool valgrind)
 	int r;
 
 	memset(&call, 0, sizeof(call));
+	call.size = sizeof(call);
 	memcpy(call.x, bc->x, sizeof(call.x));
 	if (bc->setup)
 		bc->setup(vm, &call);

@@ -88,6 +88,7 @@ static uint64_t host_now_us(void *opaque)
 }
 
 static const struct vpsci_ops ops = {
+	.size = sizeof(ops),
 	.cpu_on = host_cpu_on,
 	.cpu_stop = host_cpu_stop,
 	.system_event = host_event,
@@ -180,9 +181,15 @@ static void check_node_hw_state(struct fuzz_host *h, uint32_t caller, uint32_t i
 	if (!vpsci_handles(h->vm, VPSCI_FN64(VPSCI_FN_NODE_HW_STATE)))
 		return;
 	for (level = 0; level < 2; level++) {
-		struct vpsci_call a = { .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), mpidr, level } };
-		struct vpsci_call n = { .x = { VPSCI_FN64(VPSCI_FN_NODE_HW_STATE), mpidr, level } };
-		struct vpsci_result ra, rn;
+		struct vpsci_call a = {
+			.size = sizeof(a),
+			.x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), mpidr, level },
+		};
+		struct vpsci_call n = {
+			.size = sizeof(n),
+			.x = { VPSCI_FN64(VPSCI_FN_NODE_HW_STATE), mpidr, level },
+		};
+		struct vpsci_result ra = { .size = sizeof(ra) }, rn = { .size = sizeof(rn) };
 
 		vpsci_call(h->vm, caller, &a, &ra);
 		vpsci_call(h->vm, caller, &n, &rn);
@@ -208,9 +215,12 @@ static void check_stat(struct fuzz_host *h, uint32_t caller, uint32_t i)
 	for (cpu = 1; cpu <= 2; cpu++)
 		for (cl = 0; cl <= 2; cl++)
 			for (sy = 0; sy <= 2; sy++) {
-				struct vpsci_call c = { .x = { VPSCI_FN64(VPSCI_FN_PSCI_STAT_COUNT),
-							       vpsci_vcpu_mpidr(h->vm, i) } };
-				struct vpsci_result r;
+				struct vpsci_call c = {
+					.size = sizeof(c),
+					.x = { VPSCI_FN64(VPSCI_FN_PSCI_STAT_COUNT),
+					       vpsci_vcpu_mpidr(h->vm, i) },
+				};
+				struct vpsci_result r = { .size = sizeof(r) };
 
 				if (vpsci_power_state(h->vm, cpu, cl, sy, &ps))
 					continue;
@@ -256,9 +266,11 @@ static void check_states(struct fuzz_host *h, uint32_t caller)
 
 	for (i = 0; i < h->nr; i++) {
 		int s = vpsci_vcpu_state(h->vm, i);
-		struct vpsci_call c = { .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO),
-					       vpsci_vcpu_mpidr(h->vm, i), 0 } };
-		struct vpsci_result r;
+		struct vpsci_call c = {
+			.size = sizeof(c),
+			.x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), vpsci_vcpu_mpidr(h->vm, i), 0 },
+		};
+		struct vpsci_result r = { .size = sizeof(r) };
 
 		check(s >= VPSCI_VCPU_OFF && s < VPSCI_VCPU_TRANSITION,
 		      "no vCPU left mid-transition after a call");
@@ -311,6 +323,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&h, 0, sizeof(h));
 	memset(&cfg, 0, sizeof(cfg));
+	cfg.size = sizeof(cfg);
 	c0 = (uint8_t)take(&in, 1);
 	c1 = (uint8_t)take(&in, 1);
 	c2 = (uint8_t)take(&in, 1);
@@ -355,7 +368,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t op = (uint8_t)take(&in, 1);
 		uint32_t vcpu = (op >> 4) % h.nr;
 		struct vpsci_call call;
-		struct vpsci_result res;
+		struct vpsci_result res = { .size = sizeof(res) };
 		int before, st;
 		uint32_t nn;
 		bool osi;
@@ -389,6 +402,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (vpsci_vcpu_state(h.vm, vcpu) != VPSCI_VCPU_ON)
 			continue;
 		memset(&call, 0, sizeof(call));
+		call.size = sizeof(call);
 		call.x[0] = (take(&in, 1) & 1 ? (uint64_t)take(&in, 4) << 32 : 0) | pick_fid(&in);
 		call.x[1] = pick_arg(&in, h.vm);
 		call.x[2] = pick_arg(&in, h.vm);

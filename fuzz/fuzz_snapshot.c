@@ -39,6 +39,7 @@ static uint64_t host_now_us(void *opaque)
 }
 
 static const struct vpsci_ops ops = {
+	.size = sizeof(ops),
 	.cpu_on = host_cpu_on,
 	.cpu_stop = host_cpu_stop,
 	.system_event = host_event,
@@ -62,6 +63,7 @@ static struct vpsci_vm *reference_vm(void)
 	static const struct vpsci_mem_region ram = { 0x40000000, 0x40000000 };
 	static const uint64_t mpidrs[] = { 0x0, 0x1, 0x100, 0x101 };
 	struct vpsci_config cfg = {
+		.size = sizeof(cfg),
 		.version = VPSCI_VERSION_1_3,
 		.nr_vcpus = 4,
 		.mpidrs = mpidrs,

@@ -37,7 +37,7 @@ static uint64_t now_us(void *o)
 	return 1000;
 }
 
-static const struct vpsci_ops ops = { on, stop, event, now_us };
+static const struct vpsci_ops ops = { .size = sizeof(ops), on, stop, event, now_us };
 
 static void write_file(const char *dir, const char *sub, const char *name, const void *p,
 		       size_t n)
@@ -55,8 +55,8 @@ static void write_file(const char *dir, const char *sub, const char *name, const
 
 static void call(struct vpsci_vm *vm, uint32_t cpu, uint64_t x0, uint64_t x1, uint64_t x2)
 {
-	struct vpsci_call c = { .x = { x0, x1, x2, 0 } };
-	struct vpsci_result r;
+	struct vpsci_call c = { .size = sizeof(c), .x = { x0, x1, x2, 0 } };
+	struct vpsci_result r = { .size = sizeof(r) };
 
 	vpsci_call(vm, cpu, &c, &r);
 }
@@ -80,6 +80,7 @@ int main(int argc, char **argv)
 	static const uint64_t mpidrs[] = { 0x0, 0x1, 0x100, 0x101 };
 	/* fuzz_snapshot.c's reference engine (format 1 seeds: v1-*, kept as written) */
 	struct vpsci_config cfg = {
+		.size = sizeof(cfg),
 		.version = VPSCI_VERSION_1_3, .nr_vcpus = 4, .mpidrs = mpidrs, .mem = &ram,
 		.nr_mem = 1, .flags = VPSCI_CFG_ALL_FLAGS & ~VPSCI_CFG_0_1_IDS,
 		.pd_levels = 3, .pd_states = { 6, 6, 6 },

@@ -13,6 +13,16 @@
 #define VPSCI_EXPORT __attribute__((visibility("default")))
 
 /*
+ * The first layout of each sized struct (the ABI rule of vpsci.h): what the
+ * oldest caller passes. Never changes; fields added later lie beyond it.
+ */
+#define OFFSETOF_END(type, field)	(offsetof(type, field) + sizeof(((type *)0)->field))
+#define CONFIG_SIZE_FIRST	OFFSETOF_END(struct vpsci_config, pd_states)
+#define OPS_SIZE_FIRST		OFFSETOF_END(struct vpsci_ops, now_us)
+#define CALL_SIZE_FIRST		OFFSETOF_END(struct vpsci_call, big_endian)
+#define RESULT_SIZE_FIRST	OFFSETOF_END(struct vpsci_result, entry)
+
+/*
  * Power state of one vCPU, as stored in its atomic state word. The first four
  * are the committed states a guest can observe (DEN0022 5.6: ON, OFF; a
  * suspended CPU is ON for AFFINITY_INFO). The last is a transient claim held
@@ -129,8 +139,9 @@ typedef int32_t (*psci_handler_t)(struct vpsci_vm *vm, uint32_t caller,
 				  const struct psci_args *args, struct vpsci_result *res);
 
 struct vpsci_vm {
-	const struct vpsci_ops *ops;
+	const struct vpsci_ops *ops;	/* &ops_copy */
 	void *opaque;
+	struct vpsci_ops ops_copy;	/* the caller's, zero-extended (vpsci_abi.c) */
 
 	/* Configuration, frozen at creation. */
 	uint32_t version;
@@ -174,12 +185,15 @@ struct vpsci_vm {
 	struct vpsci_vcpu vcpus[];
 };
 
+/* vpsci_abi.c */
+int abi_copy_in(void *dst, size_t dst_size, const void *src, size_t min_size);
+
 /* vpsci_caps.c */
 void caps_init(struct vpsci_vm *vm);
 psci_handler_t caps_lookup(const struct vpsci_vm *vm, uint32_t fid, bool aarch32);
 int32_t caps_features(const struct vpsci_vm *vm, uint32_t fid, bool aarch32);
 
-/* vpsci_main.c */
+/* vpsci_vm.c */
 void cpu_relax(void);
 uint32_t vcpu_wait_stable(struct vpsci_vm *vm, uint32_t idx);
 void sys_wait_unclaimed(struct vpsci_vm *vm);
@@ -235,17 +249,23 @@ int32_t psci_mem_protect_check_range(struct vpsci_vm *vm, uint32_t caller,
 bool entry_decode(const struct vpsci_vm *vm, const struct psci_args *args, uint64_t pc,
 		  uint64_t context_id, struct vpsci_entry *out);
 
-/* Function handlers, one file per concern. */
+/* Function handlers, one file per concern: vpsci_on.c */
 int32_t psci_cpu_on(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 		    struct vpsci_result *res);
+
+/* vpsci_off.c */
 int32_t psci_cpu_off(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 		     struct vpsci_result *res);
 int32_t psci_cpu_freeze(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			struct vpsci_result *res);
+
+/* vpsci_suspend.c */
 int32_t psci_cpu_suspend(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			 struct vpsci_result *res);
 int32_t psci_cpu_default_suspend(struct vpsci_vm *vm, uint32_t caller,
 				 const struct psci_args *args, struct vpsci_result *res);
+
+/* vpsci_system.c */
 int32_t psci_system_off(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			struct vpsci_result *res);
 int32_t psci_system_off2(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,

@@ -3,9 +3,9 @@
  * System-wide calls: SYSTEM_OFF (DEN0022 5.10), SYSTEM_RESET (5.11),
  * SYSTEM_RESET2 (5.12), SYSTEM_OFF2 (DEN0022F) and SYSTEM_SUSPEND (5.19).
  *
- * Each reports a distinct event to the host through ops->system_event, after
- * every other vCPU that is not OFF has been stopped (Linux's
- * kvm_prepare_system_event does the same). Reset is not shutdown, and
+ * Each reports a distinct event to the host through ops->system_event and
+ * in the caller's result, after every other vCPU that is not OFF has been
+ * stopped (Linux's kvm_prepare_system_event does the same). Reset is not shutdown, and
  * hibernate is not shutdown either: the host must keep the machine.
  */
 #include <string.h>
@@ -58,8 +58,10 @@ static int32_t system_event(struct vpsci_vm *vm, uint32_t caller,
 
 	vm->event = *ev;
 	vm->event.caller = caller;
-	vm->ops->system_event(vm->opaque, &vm->event);
+	if (vm->ops->system_event)
+		vm->ops->system_event(vm->opaque, &vm->event);
 	res->exit = VPSCI_EXIT_SYSTEM_EVENT;
+	res->event = vm->event;
 	/* These calls do not return; if the host resumes the caller anyway. */
 	return VPSCI_RET_INTERNAL_FAILURE;
 }
@@ -162,8 +164,10 @@ int32_t psci_system_suspend(struct vpsci_vm *vm, uint32_t caller, const struct p
 	ev.caller = caller;
 	vm->event = ev;
 	atomic_store(&vm->sys, SYS_SUSPENDED);
-	vm->ops->system_event(vm->opaque, &vm->event);
+	if (vm->ops->system_event)
+		vm->ops->system_event(vm->opaque, &vm->event);
 	res->exit = VPSCI_EXIT_SYSTEM_EVENT;
+	res->event = vm->event;
 	return VPSCI_RET_INTERNAL_FAILURE;
 
 fail:

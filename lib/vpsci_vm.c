@@ -137,9 +137,9 @@ int check_config(const struct vpsci_config *cfg)
 
 static bool ops_valid(const struct vpsci_ops *ops, uint32_t flags)
 {
-	if ((flags & VPSCI_CFG_STAT) && ops && !ops->now_us)
+	if ((flags & VPSCI_CFG_STAT) && !ops->now_us)
 		return false;
-	return ops && ops->cpu_on && ops->cpu_stop && ops->system_event;
+	return ops->cpu_on && ops->cpu_stop;
 }
 
 /* Every vCPU off but the boot vCPU, no system event. */
@@ -170,6 +170,7 @@ void vm_reset_state(struct vpsci_vm *vm)
 int vm_alloc(const struct vpsci_config *cfg, const struct vpsci_ops *ops, void *opaque,
 	     struct vpsci_vm **out)
 {
+	struct vpsci_ops ops_copy;
 	struct vpsci_vm *vm;
 	uint32_t i;
 	int ret;
@@ -177,7 +178,9 @@ int vm_alloc(const struct vpsci_config *cfg, const struct vpsci_ops *ops, void *
 	ret = check_config(cfg);
 	if (ret)
 		return ret;
-	if (!ops_valid(ops, cfg->flags))
+	if (!ops || abi_copy_in(&ops_copy, sizeof(ops_copy), ops, OPS_SIZE_FIRST))
+		return VPSCI_E_INVAL;
+	if (!ops_valid(&ops_copy, cfg->flags))
 		return VPSCI_E_INVAL;
 
 	vm = calloc(1, sizeof(*vm) + cfg->nr_vcpus * sizeof(vm->vcpus[0]));
@@ -189,7 +192,8 @@ int vm_alloc(const struct vpsci_config *cfg, const struct vpsci_ops *ops, void *
 		return VPSCI_E_NOMEM;
 	}
 
-	vm->ops = ops;
+	vm->ops_copy = ops_copy;
+	vm->ops = &vm->ops_copy;
 	vm->opaque = opaque;
 	vm->version = cfg->version;
 	vm->conduit = cfg->conduit;
@@ -234,9 +238,11 @@ int vm_alloc(const struct vpsci_config *cfg, const struct vpsci_ops *ops, void *
 VPSCI_EXPORT int vpsci_create(const struct vpsci_config *cfg, const struct vpsci_ops *ops,
 			      void *opaque, struct vpsci_vm **out)
 {
-	if (!cfg || !out)
+	struct vpsci_config c;
+
+	if (!cfg || !out || abi_copy_in(&c, sizeof(c), cfg, CONFIG_SIZE_FIRST))
 		return VPSCI_E_INVAL;
-	return vm_alloc(cfg, ops, opaque, out);
+	return vm_alloc(&c, ops, opaque, out);
 }
 
 VPSCI_EXPORT void vpsci_destroy(struct vpsci_vm *vm)

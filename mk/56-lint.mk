@@ -25,7 +25,7 @@ check-lint:
 	@out=$$(clang-tidy --quiet --warnings-as-errors='*' -checks='$(LINT_TIDY_CHECKS)' \
 		$(ENGINE_SRCS) $(ENGINE_FDT_SRCS) -- $(ENGINE_CPPFLAGS) $(CSTD) 2>&1 && \
 		clang-tidy --quiet --warnings-as-errors='*' -checks='$(LINT_TIDY_CHECKS)' \
-		vmm/*.c -- $(ENGINE_CPPFLAGS) -std=gnu11 -D_GNU_SOURCE --target=aarch64-linux-gnu \
+		$(VMM_SRCS) -- $(ENGINE_CPPFLAGS) -Ivmm -std=gnu11 -D_GNU_SOURCE --target=aarch64-linux-gnu \
 		-isystem $(ARM64_SYSROOT)/usr/include/aarch64-linux-gnu \
 		-isystem $(ARM64_SYSROOT)/usr/include -isystem /usr/aarch64-linux-gnu/include 2>&1); \
 		rc=$$?; \

@@ -20,17 +20,20 @@ ASAN_TB := /testbed/asan
 ASAN_RT_SRC := /usr/aarch64-linux-gnu/lib
 ASAN_RT := ld-linux-aarch64.so.1 libc.so.6 libm.so.6 libgcc_s.so.1 libstdc++.so.6 \
 	libasan.so.8 libubsan.so.1
-ASAN_CFLAGS := $(CSTD) $(WARN) -O1 -g -pthread -fsanitize=address,undefined \
+ASAN_CFLAGS := $(CSTD) $(WARN) -MMD -MP -O1 -g -pthread -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
 ASAN_SRCS := $(VMM_SRCS) $(ENGINE_SRCS) $(ENGINE_FDT_SRCS)
 ASAN_OBJS := $(ASAN_SRCS:%.c=$(ASAN_DIR)/obj/%.o)
+-include $(ASAN_OBJS:.o=.d)
 
 .PHONY: vpsci-run-asan check-vmm-asan
 
 ifeq ($(HAVE_CROSS)$(HOST_ARCH),1x86_64)
 vpsci-run-asan: $(ASAN_BIN) $(ASAN_DIR)/lib/.stamp
 
-$(ASAN_DIR)/obj/%.o: %.c $(VMM_HDRS) $(ENGINE_HDRS) | $(ARM64_SYSROOT)/.stamp
+$(ASAN_DIR)/obj/%.d: ;
+.PRECIOUS: $(ASAN_DIR)/obj/%.d
+$(ASAN_DIR)/obj/%.o: %.c $(ASAN_DIR)/obj/%.d $(ENGINE_HDRS) | $(ARM64_SYSROOT)/.stamp
 	@mkdir -p $(dir $@)
 	$(CROSS_CC) $(ENGINE_CPPFLAGS) -Ivmm $(ARM64_CPPFLAGS) $(ASAN_CFLAGS) -c $< -o $@
 

@@ -106,8 +106,11 @@ static const char *describe(uint32_t fid, int64_t x0, char *buf, size_t size)
 static struct vpsci_result call(uint32_t vcpu, uint32_t fid, uint64_t a1, uint64_t a2,
 				uint64_t a3, int64_t expect)
 {
-	struct vpsci_call c = { .x = { fid, a1, a2, a3 }, .conduit = VPSCI_CONDUIT_HVC };
-	struct vpsci_result res;
+	struct vpsci_call c = {
+		.size = sizeof(c),
+		.x = { fid, a1, a2, a3 }, .conduit = VPSCI_CONDUIT_HVC,
+	};
+	struct vpsci_result res = { .size = sizeof(res) };
 	const char *name = vpsci_fn_name(fid);
 	int err = vpsci_call(host.vm, vcpu, &c, &res);
 	int64_t x0 = (int64_t)res.x[0];
@@ -159,6 +162,7 @@ static void h_system_event(void *opaque, const struct vpsci_system_event *ev)
 }
 
 static const struct vpsci_ops demo_ops = {
+	.size = sizeof(demo_ops),
 	.cpu_on = h_cpu_on,
 	.cpu_stop = h_cpu_stop,
 	.system_event = h_system_event,
@@ -231,6 +235,7 @@ int main(void)
 {
 	static const struct vpsci_mem_region ram = { RAM_BASE, RAM_SIZE };
 	const struct vpsci_config cfg = {
+		.size = sizeof(cfg),
 		.version = VPSCI_VERSION_1_1, .conduit = VPSCI_CONDUIT_HVC,
 		.nr_vcpus = NR_VCPUS, .boot_vcpu = 0, .mem = &ram, .nr_mem = 1,
 	};
@@ -290,8 +295,11 @@ int main(void)
 	pthread_mutex_unlock(&host.lock);
 	wait_for(v23_parked);
 	for (uint32_t i = 2; i < NR_VCPUS; i++) {
-		struct vpsci_call c = { .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), i, 0, 0 } };
-		struct vpsci_result r;
+		struct vpsci_call c = {
+			.size = sizeof(c),
+			.x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), i, 0, 0 },
+		};
+		struct vpsci_result r = { .size = sizeof(r) };
 
 		do {
 			vpsci_call(host.vm, 0, &c, &r);

@@ -15,16 +15,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include <vpsci/vpsci.h>
+
+#include "events.h"
+#include "log.h"
 
 static int events_fd = -1;
 static pthread_mutex_t events_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct timespec t0;
 
-/* Start the clock (at program start) and open the log, truncating it. */
+/* Open the log, truncating it. */
 int events_open(const char *path)
 {
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!path)
 		return 0;
 	events_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -44,14 +45,6 @@ void events_close(void)
 	events_fd = -1;
 }
 
-/* Seconds since vpsci-run started, monotonic. */
-double events_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
-}
 
 static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -91,7 +84,7 @@ void events_call(uint32_t vcpu, uint32_t fid, const uint64_t args[3], uint64_t r
 	emit("{\"t\":%.6f,\"vcpu\":%" PRIu32 ",\"fn\":\"%s\",\"fid\":\"0x%08" PRIx32 "\","
 	     "\"args\":[\"0x%" PRIx64 "\",\"0x%" PRIx64 "\",\"0x%" PRIx64 "\"],"
 	     "\"ret\":\"0x%" PRIx64 "\",\"rc\":%d,\"conduit\":\"%s\",\"handled\":\"%s\"%s%s%s}",
-	     events_now(), vcpu, name, fid, args[0], args[1], args[2], ret, (int32_t)ret,
+	     vmm_now(), vcpu, name, fid, args[0], args[1], args[2], ret, (int32_t)ret,
 	     conduit, handled, exit ? ",\"exit\":\"" : "", exit ? exit : "", exit ? "\"" : "");
 }
 
@@ -99,11 +92,11 @@ void events_call(uint32_t vcpu, uint32_t fid, const uint64_t args[3], uint64_t r
 void events_system(const char *event, uint32_t vcpu, const char *handled, const char *extra)
 {
 	emit("{\"t\":%.6f,\"event\":\"%s\",\"vcpu\":%" PRIu32 ",\"handled\":\"%s\"%s}",
-	     events_now(), event, vcpu, handled, extra ? extra : "");
+	     vmm_now(), event, vcpu, handled, extra ? extra : "");
 }
 
 /* A VMM lifecycle note (boot, exit): extra as for events_system(). */
 void events_note(const char *event, const char *extra)
 {
-	emit("{\"t\":%.6f,\"event\":\"%s\"%s}", events_now(), event, extra ? extra : "");
+	emit("{\"t\":%.6f,\"event\":\"%s\"%s}", vmm_now(), event, extra ? extra : "");
 }

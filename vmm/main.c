@@ -21,7 +21,6 @@
 
 #define DEFAULT_MEM_MIB		512
 
-int vmm_verbose;
 static const char *kvm_device = "/dev/kvm";
 static const char *resume_path;
 
@@ -94,49 +93,6 @@ static const char usage_text[] =
 	"With --restore, a corrupt, truncated or incompatible file is status 1, a host\n"
 	"that cannot take the state status 2 (docs/vm-snapshot.md).\n";
 
-void vmm_log(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	/* \r: the console may be in raw mode */
-	fprintf(stderr, "vpsci-run: %s\r\n", buf);
-}
-
-void vmm_debug(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	if (!vmm_verbose)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	fprintf(stderr, "vpsci-run: [%9.6f] %s\r\n", events_now(), buf);
-}
-
-/* A usage or configuration error: the message, a hint, VMM_EXIT_USAGE. */
-int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("vpsci-run: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'vpsci-run --help'.\n", stderr);
-	return VMM_EXIT_USAGE;
-}
 
 static bool parse_u64(const char *s, uint64_t *out)
 {
@@ -564,7 +520,7 @@ static int hibernate_record(struct vmm *vm, enum vmm_outcome out)
 	const struct vmm_opts *o = vm->opts;
 	const char *reason;
 	char extra[64];
-	double t0 = events_now();
+	double t0 = vmm_now();
 	int r;
 
 	if (!o->machine_path)
@@ -579,7 +535,7 @@ static int hibernate_record(struct vmm *vm, enum vmm_outcome out)
 	if (r)
 		return r;
 	snprintf(extra, sizeof(extra), ",\"reason\":\"%s\",\"ms\":%.1f", reason,
-		 (events_now() - t0) * 1e3);
+		 (vmm_now() - t0) * 1e3);
 	events_note("MACHINE", extra);
 	vmm_debug("machine description written to %s (%s)", o->machine_path, reason);
 	return 0;
@@ -615,7 +571,7 @@ int main(int argc, char **argv)
 	 */
 	signals_block_early();
 	crash_setup();
-	events_open(NULL);	/* start the clock */
+	vmm_now();	/* start the clock */
 	r = parse_args(argc, argv, &o);
 	if (r >= 0)
 		return r;

@@ -18,6 +18,24 @@
  * Errors: functions that can fail return 0 or a negative VPSCI_E_* code,
  * described by vpsci_strerror(). Those are host-side errors and never reach
  * the guest; what the guest sees is always a PSCI return code in x0.
+ *
+ * ABI rule (docs/design.md, "ABI"): every struct the caller fills or
+ * allocates and hands to the library -- struct vpsci_config, struct
+ * vpsci_ops, struct vpsci_call, struct vpsci_result -- starts with
+ * 'uint32_t size', which the caller sets to sizeof(the struct) as it
+ * compiled it, e.g. '= { .size = sizeof(cfg), ... }' (zero the rest: use an
+ * initialiser or memset). Such structs only ever grow, at the end. The
+ * library reads what an older caller passed and takes the fields it lacks
+ * as zero (so a new field's zero means "as before"); a newer caller's extra
+ * bytes must be zero, or the call fails with VPSCI_E_INVAL (the library
+ * cannot honour a request it does not know); a size below the first
+ * release's is VPSCI_E_INVAL. The library writes at most res->size bytes of
+ * a result and sets res->size to what it wrote (VPSCI_HAS_FIELD() tells
+ * whether a field is there). The structs nested in those or in arrays
+ * (struct vpsci_mem_region, struct vpsci_entry, struct vpsci_system_event)
+ * are frozen: they never change; new information goes into new fields of a
+ * sized struct. Functions are never changed, only added (libvpsci.so.1,
+ * symbol versions VPSCI_1.0, then one node per release that adds any).
  */
 #ifndef VPSCI_VPSCI_H
 #define VPSCI_VPSCI_H
@@ -51,6 +69,14 @@ enum vpsci_error {
 };
 
 /*
+ * Whether *p, a sized struct of type 'type' (see "ABI rule" above), holds
+ * 'field': true when p->size covers it. For a result, after vpsci_call()
+ * has set its size.
+ */
+#define VPSCI_HAS_FIELD(type, p, field)					\
+	((p)->size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+/*
  * Describe a VPSCI_E_* code (or VPSCI_OK). Never returns NULL; unknown codes
  * give "unknown error".
  */
@@ -67,7 +93,7 @@ enum vpsci_conduit {
 	VPSCI_CONDUIT_SMC = 1,
 };
 
-/* A range of guest physical memory where entry points may lie. */
+/* A range of guest physical memory where entry points may lie. Frozen. */
 struct vpsci_mem_region {
 	uint64_t base;
 	uint64_t size;		/* bytes; non-zero, base + size must not wrap */
@@ -127,6 +153,7 @@ enum vpsci_local_state {
  * the pointers need not outlive vpsci_create(). Never changes afterwards.
  */
 struct vpsci_config {
+	uint32_t size;		/* sizeof(struct vpsci_config): the ABI rule above */
 	uint32_t version;	/* VPSCI_VERSION_0_1 .. VPSCI_VERSION_1_3 */
 	enum vpsci_conduit conduit;	/* what the DT advertises */
 	uint32_t nr_vcpus;	/* 1 .. VPSCI_MAX_VCPUS */
@@ -152,7 +179,10 @@ struct vpsci_config {
 
 /* ---- Host operations -------------------------------------------------- */
 
-/* Where and how a vCPU starts (CPU_ON) or resumes (power-down, SYSTEM_SUSPEND). */
+/*
+ * Where and how a vCPU starts (CPU_ON) or resumes (power-down,
+ * SYSTEM_SUSPEND). Frozen.
+ */
 struct vpsci_entry {
 	uint64_t pc;		/* entry address; bit 0 already cleared for Thumb */
 	uint64_t context_id;	/* goes in x0 (r0) */
@@ -169,6 +199,7 @@ enum vpsci_event_type {
 	VPSCI_EVENT_SUSPEND,		/* SYSTEM_SUSPEND: entry + context */
 };
 
+/* A system event (ops->system_event, vpsci_result.event). Frozen. */
 struct vpsci_system_event {
 	enum vpsci_event_type type;
 	uint32_t caller;		/* vCPU index that made the call */
@@ -180,8 +211,11 @@ struct vpsci_system_event {
 /*
  * What only the host can do. Every hook is called without any engine state
  * held except where stated, from the thread that made the vpsci_call().
+ * Copied at creation, like the configuration.
  */
 struct vpsci_ops {
+	uint32_t size;		/* sizeof(struct vpsci_ops): the ABI rule above */
+
 	/*
 	 * Required. Power on vCPU 'idx' (not the caller) at 'entry' from a
 	 * clean architectural state: PC, x0 = context_id, EL1h, DAIF masked,
@@ -202,9 +236,10 @@ struct vpsci_ops {
 	void (*cpu_stop)(void *opaque, uint32_t idx);
 
 	/*
-	 * Required. Report a system event. Every other vCPU has been stopped
+	 * Optional. Report a system event. Every other vCPU has been stopped
 	 * (cpu_stop) or is OFF when this is called. The caller's vpsci_call()
-	 * returns VPSCI_EXIT_SYSTEM_EVENT right after.
+	 * returns VPSCI_EXIT_SYSTEM_EVENT right after, with the same event in
+	 * result.event: a VMM that acts on the result needs no hook.
 	 */
 	void (*system_event)(void *opaque, const struct vpsci_system_event *ev);
 
@@ -221,14 +256,15 @@ struct vpsci_ops {
 struct vpsci_vm;
 
 /*
- * Create an engine. 'ops' must stay valid for the engine's life; 'opaque'
- * is passed to every hook. On success *out holds the engine, in its reset
- * state (boot vCPU on, others off).
- * Returns 0, VPSCI_E_INVAL (NULL argument, invalid config: version,
+ * Create an engine. 'ops' is copied; 'opaque' is passed to every hook. On
+ * success *out holds the engine, in its reset state (boot vCPU on, others
+ * off).
+ * Returns 0, VPSCI_E_INVAL (NULL argument, cfg->size or ops->size refused
+ * by the ABI rule, invalid config: version,
  * conduit, vCPU count, duplicate/out-of-mask MPIDR, boot vCPU, empty or
  * wrapping memory region, reset2 type without bit 31, unknown flag, 0.1
- * IDs requested with version 0.1, SYSTEM_SUSPEND before 1.0, missing ops
- * hook) or VPSCI_E_NOMEM.
+ * IDs requested with version 0.1, SYSTEM_SUSPEND before 1.0, a required
+ * ops hook missing) or VPSCI_E_NOMEM.
  */
 int vpsci_create(const struct vpsci_config *cfg, const struct vpsci_ops *ops,
 		 void *opaque, struct vpsci_vm **out);
@@ -249,6 +285,7 @@ int vpsci_reset(struct vpsci_vm *vm);
 
 /* One forwarded HVC/SMC as the caller left its registers. */
 struct vpsci_call {
+	uint32_t size;		/* sizeof(struct vpsci_call): the ABI rule above */
 	uint64_t x[4];		/* x0 = function ID, x1..x3 = arguments */
 	enum vpsci_conduit conduit;	/* how the call arrived */
 	bool aarch32;		/* the caller executes in AArch32 state */
@@ -269,28 +306,38 @@ enum vpsci_exit {
 	 */
 	VPSCI_EXIT_SUSPEND,
 	/*
-	 * A system event was reported through ops->system_event. x0 holds
-	 * INTERNAL_FAILURE in case the host resumes the caller anyway; for
-	 * SYSTEM_SUSPEND the host resumes the caller at the event's entry after
-	 * vpsci_system_wake().
+	 * A system event was reported through ops->system_event, and is in
+	 * result.event. x0 holds INTERNAL_FAILURE in case the host resumes the
+	 * caller anyway; for SYSTEM_SUSPEND the host resumes the caller at the
+	 * event's entry after vpsci_system_wake().
 	 */
 	VPSCI_EXIT_SYSTEM_EVENT,
 };
 
+/* Filled by vpsci_call(); the caller sets size first (the ABI rule above). */
 struct vpsci_result {
+	uint32_t size;		/* in: bytes the caller has; out: bytes written */
 	uint64_t x[4];		/* values for the caller's x0..x3 */
 	enum vpsci_exit exit;
 	/* VPSCI_EXIT_SUSPEND only: */
 	uint32_t power_state;	/* as passed, after narrowing */
 	bool powerdown;		/* the state loses context (StateType = 1) */
 	struct vpsci_entry entry;	/* valid when powerdown */
+	/*
+	 * VPSCI_EXIT_SYSTEM_EVENT only: the event, as ops->system_event saw it
+	 * (added after the first layout: check VPSCI_HAS_FIELD(struct
+	 * vpsci_result, res, event) when the library may be older). Not
+	 * written for the other exits, so that the common call stays cheap.
+	 */
+	struct vpsci_system_event event;
 };
 
 /*
- * Handle one forwarded call from vCPU 'vcpu'. Always fills *res (x0 =
- * NOT_SUPPORTED unless a handler says otherwise); returns 0, or
- * VPSCI_E_INVAL for a NULL argument / VPSCI_E_RANGE for a bad vCPU index
- * (then *res, if not NULL, holds NOT_SUPPORTED / CONTINUE).
+ * Handle one forwarded call from vCPU 'vcpu'. Fills *res (x0 =
+ * NOT_SUPPORTED unless a handler says otherwise) whenever res->size is
+ * valid; returns 0, or VPSCI_E_INVAL for a NULL argument or a size the ABI
+ * rule refuses / VPSCI_E_RANGE for a bad vCPU index (then *res, if it could
+ * be written, holds NOT_SUPPORTED / CONTINUE).
  * Thread-safe; never allocates, never sleeps.
  */
 int vpsci_call(struct vpsci_vm *vm, uint32_t vcpu, const struct vpsci_call *call,
@@ -395,7 +442,8 @@ int vpsci_restore(struct vpsci_vm *vm, const void *buf, size_t size);
 /*
  * Create an engine from a snapshot alone: its configuration and state as
  * recorded, whatever this build's defaults. What a VMM uses to resume a
- * hibernated or migrated VM. Returns as vpsci_create() and vpsci_restore().
+ * hibernated or migrated VM. 'ops' is copied. Returns as vpsci_create() and
+ * vpsci_restore().
  */
 int vpsci_create_from_snapshot(const void *buf, size_t size, const struct vpsci_ops *ops,
 			       void *opaque, struct vpsci_vm **out);

@@ -48,6 +48,7 @@ void tcfg_init(struct tcfg *t, uint32_t version, uint32_t nr)
 	t->r2[0] = R2_TYPE_A;
 	t->r2[1] = R2_TYPE_B;
 	t->r2[2] = R2_TYPE_C;
+	t->cfg.size = sizeof(t->cfg);
 	t->cfg.version = version;
 	t->cfg.conduit = VPSCI_CONDUIT_HVC;
 	t->cfg.nr_vcpus = nr;
@@ -125,6 +126,7 @@ static uint64_t rec_now_us(void *opaque)
 }
 
 const struct vpsci_ops rec_ops = {
+	.size = sizeof(rec_ops),
 	.cpu_on = rec_cpu_on,
 	.cpu_stop = rec_cpu_stop,
 	.system_event = rec_system_event,
@@ -159,6 +161,7 @@ struct vpsci_result tcall_full(struct vpsci_vm *vm, uint32_t vcpu, const struct 
 	struct vpsci_result res;
 
 	memset(&res, 0xa5, sizeof(res));
+	res.size = sizeof(res);
 	assert_int_equal(vpsci_call(vm, vcpu, c, &res), VPSCI_OK);
 	return res;
 }
@@ -167,6 +170,7 @@ static struct vpsci_result do_call(struct vpsci_vm *vm, uint32_t vcpu, bool aarc
 				   uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	struct vpsci_call c = {
+		.size = sizeof(c),
 		.x = { x0, x1, x2, x3 },
 		.conduit = vpsci_conduit(vm),
 		.aarch32 = aarch32,
@@ -210,7 +214,7 @@ int32_t map_ret(uint32_t version, bool via_0_1_id, int32_t code)
 
 void power_on(struct vpsci_vm *vm, uint32_t caller, uint32_t target)
 {
-	struct vpsci_result res;
+	struct vpsci_result res = { .size = sizeof(res) };
 	uint32_t v = vpsci_version(vm);
 
 	if (v == VPSCI_VERSION_0_1)

@@ -73,6 +73,7 @@ static void c_system_event(void *opaque, const struct vpsci_system_event *ev)
 }
 
 static const struct vpsci_ops c_ops = {
+	.size = sizeof(c_ops),
 	.cpu_on = c_cpu_on,
 	.cpu_stop = c_cpu_stop,
 	.system_event = c_system_event,
@@ -94,8 +95,11 @@ static struct vpsci_vm *cvm(struct cctx *c, uint32_t nr, uint32_t flags)
 static int32_t wcall(struct cctx *c, uint32_t vcpu, uint32_t fid, uint64_t a1, uint64_t a2,
 		     enum vpsci_exit *ex)
 {
-	struct vpsci_call call = { .x = { fid, a1, a2, 0 }, .conduit = VPSCI_CONDUIT_HVC };
-	struct vpsci_result res;
+	struct vpsci_call call = {
+		.size = sizeof(call),
+		.x = { fid, a1, a2, 0 }, .conduit = VPSCI_CONDUIT_HVC,
+	};
+	struct vpsci_result res = { .size = sizeof(res) };
 	int ret = vpsci_call(c->vm, vcpu, &call, &res);
 
 	if (ret != 0)

@@ -76,6 +76,7 @@ static void a_system_event(void *opaque, const struct vpsci_system_event *ev)
 }
 
 static const struct vpsci_ops a_ops = {
+	.size = sizeof(a_ops),
 	.cpu_on = a_cpu_on,
 	.cpu_stop = a_cpu_stop,
 	.system_event = a_system_event,
@@ -92,8 +93,10 @@ static double now_s(void)
 static int32_t acall(struct actx *c, uint32_t vcpu, uint32_t fid, uint64_t a1, uint64_t a2,
 		     enum vpsci_exit *ex)
 {
-	struct vpsci_call call = { .x = { fid, a1, a2, 0 }, .conduit = VPSCI_CONDUIT_HVC };
-	struct vpsci_result res;
+	struct vpsci_call call = {
+		.size = sizeof(call), .x = { fid, a1, a2, 0 }, .conduit = VPSCI_CONDUIT_HVC,
+	};
+	struct vpsci_result res = { .size = sizeof(res) };
 
 	if (vpsci_call(c->vm, vcpu, &call, &res) != 0)
 		afail(c, "vpsci_call(vCPU %u, 0x%x) failed", vcpu, fid);

@@ -70,14 +70,18 @@ static uint64_t p_now(void *opaque)
 }
 
 static const struct vpsci_ops p_ops = {
+	.size = sizeof(p_ops),
 	.cpu_on = p_cpu_on, .cpu_stop = p_cpu_stop, .system_event = p_event, .now_us = p_now,
 };
 
 static int64_t pcall(struct pctx *c, uint32_t v, uint32_t fid, uint64_t a1, uint64_t a2,
 		     enum vpsci_exit *ex)
 {
-	struct vpsci_call call = { .x = { fid, a1, a2, 0 }, .conduit = VPSCI_CONDUIT_HVC };
-	struct vpsci_result res;
+	struct vpsci_call call = {
+		.size = sizeof(call),
+		.x = { fid, a1, a2, 0 }, .conduit = VPSCI_CONDUIT_HVC,
+	};
+	struct vpsci_result res = { .size = sizeof(res) };
 
 	if (vpsci_call(c->vm, v, &call, &res))
 		pfail(c, "vpsci_call failed", v);

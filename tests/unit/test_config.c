@@ -200,6 +200,7 @@ static void test_create_null_args(void **state)
 	struct tcfg t;
 	struct rec r;
 	struct vpsci_vm *vm = NULL;
+	struct vpsci_result res;
 	struct vpsci_ops ops;
 
 	(void)state;
@@ -214,9 +215,16 @@ static void test_create_null_args(void **state)
 	ops = rec_ops;
 	ops.cpu_stop = NULL;
 	assert_int_equal(vpsci_create(&t.cfg, &ops, &r, &vm), VPSCI_E_INVAL);
+	/* system_event is optional: the event is in the caller's result too. */
 	ops = rec_ops;
 	ops.system_event = NULL;
-	assert_int_equal(vpsci_create(&t.cfg, &ops, &r, &vm), VPSCI_E_INVAL);
+	assert_int_equal(vpsci_create(&t.cfg, &ops, &r, &vm), VPSCI_OK);
+	res = tcall(vm, 0, VPSCI_FN32(VPSCI_FN_SYSTEM_RESET), 0, 0, 0);
+	assert_int_equal(res.exit, VPSCI_EXIT_SYSTEM_EVENT);
+	assert_int_equal(res.event.type, VPSCI_EVENT_RESET);
+	assert_int_equal(res.event.caller, 0);
+	assert_int_equal(atomic_load(&r.event_calls), 0);
+	vpsci_destroy(vm);
 	/* opaque may be NULL: the engine only passes it on. */
 	assert_int_equal(vpsci_create(&t.cfg, &rec_ops, NULL, &vm), VPSCI_OK);
 	vpsci_destroy(vm);
@@ -317,23 +325,26 @@ static void test_call_bad_args(void **state)
 	struct tcfg t;
 	struct rec r;
 	struct vpsci_vm *vm;
-	struct vpsci_call c = { .x = { VPSCI_FN32(VPSCI_FN_PSCI_VERSION) } };
-	struct vpsci_result res;
+	struct vpsci_call c = { .size = sizeof(c), .x = { VPSCI_FN32(VPSCI_FN_PSCI_VERSION) } };
+	struct vpsci_result res = { .size = sizeof(res) };
 
 	(void)state;
 	tcfg_init(&t, VPSCI_VERSION_1_0, 4);
 	rec_init(&r);
 	vm = mkvm(&t, &r);
 	memset(&res, 0x5a, sizeof(res));
+	res.size = sizeof(res);
 	assert_int_equal(vpsci_call(NULL, 0, &c, &res), VPSCI_E_INVAL);
 	assert_int_equal(vpsci_call(vm, 0, NULL, &res), VPSCI_E_INVAL);
 	assert_int_equal(vpsci_call(vm, 0, &c, NULL), VPSCI_E_INVAL);
 	assert_true(vpsci_call(vm, 4, &c, NULL) < 0);
 
 	memset(&res, 0x5a, sizeof(res));
+	res.size = sizeof(res);
 	assert_int_equal(vpsci_call(vm, 4, &c, &res), VPSCI_E_RANGE);
 	assert_cont(res, VPSCI_RET_NOT_SUPPORTED);
 	memset(&res, 0x5a, sizeof(res));
+	res.size = sizeof(res);
 	assert_int_equal(vpsci_call(vm, UINT32_MAX, &c, &res), VPSCI_E_RANGE);
 	assert_cont(res, VPSCI_RET_NOT_SUPPORTED);
 	assert_int_equal(vpsci_vcpu_wake(vm, 4), VPSCI_E_RANGE);

@@ -38,6 +38,7 @@ static void test_cpu_on_entry(void **state)
 	struct rec r;
 	struct vpsci_vm *vm;
 	struct vpsci_call c = {
+		.size = sizeof(c),
 		.x = { VPSCI_FN64(VPSCI_FN_CPU_ON), 2, ENTRY_HI, CTX_ID },
 		.conduit = VPSCI_CONDUIT_HVC, .aarch32 = false, .big_endian = true,
 	};
@@ -58,6 +59,7 @@ static void test_cpu_on_entry(void **state)
 
 	/* AArch32 caller, Thumb entry, little-endian; the new vCPU calls in turn. */
 	c = (struct vpsci_call){
+		.size = sizeof(c),
 		.x = { VPSCI_FN32(VPSCI_FN_CPU_ON), 3, ENTRY_OK | 1, 0xfeedu },
 		.conduit = VPSCI_CONDUIT_HVC, .aarch32 = true,
 	};

@@ -140,6 +140,7 @@ static struct vpsci_vm *rich_vm(struct tcfg *t, struct rec *r)
 {
 	struct vpsci_vm *vm;
 	struct vpsci_call c = {
+		.size = sizeof(c),
 		.x = { VPSCI_FN32(VPSCI_FN_CPU_SUSPEND), 0x01010005u, ENTRY_OK | 1, 0x77 },
 		.conduit = VPSCI_CONDUIT_SMC, .aarch32 = true, .big_endian = true,
 	};

@@ -43,6 +43,24 @@ static void assert_stopped_then_event(struct rec *r, uint32_t caller)
 	}
 }
 
+/* The result carries the event ops->system_event saw, field by field. */
+static void assert_result_event(const struct vpsci_result *res, const struct rec *r)
+{
+	const struct vpsci_system_event *e = &res->event;
+
+	assert_int_equal(res->exit, VPSCI_EXIT_SYSTEM_EVENT);
+	assert_true(VPSCI_HAS_FIELD(struct vpsci_result, res, event));
+	assert_int_equal(e->type, r->last_ev.type);
+	assert_int_equal(e->caller, r->last_ev.caller);
+	assert_int_equal(e->reset_type, r->last_ev.reset_type);
+	assert_int_equal(e->cookie, r->last_ev.cookie);
+	assert_int_equal(e->entry.pc, r->last_ev.entry.pc);
+	assert_int_equal(e->entry.context_id, r->last_ev.entry.context_id);
+	assert_int_equal(e->entry.aarch32, r->last_ev.entry.aarch32);
+	assert_int_equal(e->entry.thumb, r->last_ev.entry.thumb);
+	assert_int_equal(e->entry.big_endian, r->last_ev.entry.big_endian);
+}
+
 /* After an event: no second event, CPU_ON and system calls DENIED, exit CONTINUE. */
 static void assert_event_pending(struct vpsci_vm *vm, struct rec *r)
 {
@@ -97,10 +115,12 @@ static void test_system_off_reset(void **state)
 		struct rec r;
 		struct vpsci_vm *vm = mixed_vm(&t, &r, v, 0);
 		uint32_t fid = VPSCI_FN32(reset ? VPSCI_FN_SYSTEM_RESET : VPSCI_FN_SYSTEM_OFF);
+		struct vpsci_result res = a32 ? tcall32(vm, 0, fid, 0, 0, 0) :
+						tcall(vm, 0, fid, 0, 0, 0);
 
-		assert_res(a32 ? tcall32(vm, 0, fid, 0, 0, 0) : tcall(vm, 0, fid, 0, 0, 0),
-			   VPSCI_RET_INTERNAL_FAILURE, VPSCI_EXIT_SYSTEM_EVENT);
+		assert_res(res, VPSCI_RET_INTERNAL_FAILURE, VPSCI_EXIT_SYSTEM_EVENT);
 		assert_int_equal(r.last_ev.type, reset ? VPSCI_EVENT_RESET : VPSCI_EVENT_OFF);
+		assert_result_event(&res, &r);
 		assert_stopped_then_event(&r, 0);
 		assert_event_pending(vm, &r);
 		assert_int_equal(vpsci_system_wake(vm), VPSCI_E_STATE);
@@ -172,6 +192,7 @@ static void test_system_reset2(void **state)
 		assert_int_equal(r.last_ev.reset_type, (uint32_t)types[i].type);
 		/* the cookie is narrowed for SMC32 */
 		assert_int_equal(r.last_ev.cookie, w64 ? cookie : (uint32_t)cookie);
+		assert_result_event(&res, &r);
 		assert_stopped_then_event(&r, 0);
 		assert_event_pending(vm, &r);
 		assert_reset_works(vm, &r);
@@ -237,6 +258,7 @@ static void test_system_off2(void **state)
 		assert_res(res, VPSCI_RET_INTERNAL_FAILURE, VPSCI_EXIT_SYSTEM_EVENT);
 		assert_int_equal(r.last_ev.type, VPSCI_EVENT_HIBERNATE_OFF);
 		assert_int_equal(r.last_ev.reset_type, (uint32_t)cases[i].type);
+		assert_result_event(&res, &r);
 		assert_stopped_then_event(&r, 0);
 		assert_event_pending(vm, &r);
 		assert_reset_works(vm, &r);
@@ -256,6 +278,7 @@ static void test_system_suspend(void **state)
 		struct rec r;
 		struct vpsci_vm *vm = mixed_vm(&t, &r, v, VPSCI_CFG_SYSTEM_SUSPEND);
 		struct vpsci_call c = {
+			.size = sizeof(c),
 			.x = { fid, w64 ? ENTRY_HI : ENTRY_OK, w64 ? CTX_ID : 0x5555u, 0 },
 			.conduit = VPSCI_CONDUIT_HVC, .big_endian = true,
 		};
@@ -286,6 +309,7 @@ static void test_system_suspend(void **state)
 		assert_int_equal(r.last_ev.entry.context_id, w64 ? CTX_ID : 0x5555u);
 		assert_false(r.last_ev.entry.aarch32);
 		assert_true(r.last_ev.entry.big_endian);
+		assert_result_event(&res, &r);
 		assert_int_equal(vpsci_vcpu_state(vm, 0), VPSCI_VCPU_SYSTEM_SUSPENDED);
 		/* a system-suspended vCPU is not CPU_SUSPENDed: vcpu_wake does not apply */
 		assert_int_equal(vpsci_vcpu_wake(vm, 0), VPSCI_E_STATE);
@@ -330,6 +354,7 @@ static void test_system_suspend_aarch32(void **state)
 	assert_int_equal(r.last_ev.entry.context_id, 7);
 	assert_true(r.last_ev.entry.aarch32);
 	assert_true(r.last_ev.entry.thumb);
+	assert_result_event(&res, &r);
 	vpsci_destroy(vm);
 }
 

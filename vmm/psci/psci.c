@@ -128,6 +128,7 @@ static void op_system_event(void *opaque, const struct vpsci_system_event *ev)
 }
 
 static const struct vpsci_ops vmm_psci_ops = {
+	.size = sizeof(vmm_psci_ops),
 	.cpu_on = op_cpu_on,
 	.cpu_stop = op_cpu_stop,
 	.system_event = op_system_event,
@@ -301,7 +302,7 @@ static int setup_system_suspend(struct vmm *vm)
 int psci_setup(struct vmm *vm)
 {
 	const struct vmm_opts *o = vm->opts;
-	struct vpsci_config cfg = { 0 };
+	struct vpsci_config cfg = { .size = sizeof(cfg) };
 	struct vpsci_mem_region ram = { VMM_RAM_BASE, vm->ram_size };
 	uint64_t *mpidrs;
 	char vs[16];
@@ -553,7 +554,7 @@ static int system_suspend(struct vcpu *v, const struct vpsci_system_event *ev,
 	struct vmm *vm = v->vm;
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_SUSPENDED };
 	const char *reason = NULL;
-	double t0 = events_now();
+	double t0 = vmm_now();
 	char extra[96];
 	int r;
 
@@ -579,10 +580,10 @@ static int system_suspend(struct vcpu *v, const struct vpsci_system_event *ev,
 	if (vm->mode != VMM_PSCI_KERNEL)
 		vpsci_system_wake(vm->psci);
 	snprintf(extra, sizeof(extra), ",\"reason\":\"%s\",\"suspended_s\":%.6f",
-		 reason ? reason : "?", events_now() - t0);
+		 reason ? reason : "?", vmm_now() - t0);
 	events_system("SYSTEM_WAKE", v->idx, handled, extra);
 	vmm_debug("vcpu%" PRIu32 ": SYSTEM_SUSPEND: woken (%s) after %.3f s", v->idx,
-		  reason ? reason : "?", events_now() - t0);
+		  reason ? reason : "?", vmm_now() - t0);
 	if (vcpu_enter_at(v, &ev->entry) < 0)
 		return -1;
 	return 1;
@@ -664,8 +665,8 @@ static bool hybrid_others_off(struct vcpu *v, struct vpsci_result *res)
 int psci_handle_hypercall(struct vcpu *v, bool *park, bool *done)
 {
 	struct vmm *vm = v->vm;
-	struct vpsci_call call = { 0 };
-	struct vpsci_result res;
+	struct vpsci_call call = { .size = sizeof(call) };
+	struct vpsci_result res = { .size = sizeof(res) };
 	struct vpsci_system_event ev;
 	uint32_t fid = (uint32_t)v->run->hypercall.nr;
 	uint64_t pstate;

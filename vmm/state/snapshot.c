@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "kvm_compat.h"
-#include "snapshot.h"
+#include "state/snapshot.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the format is little-endian");
 _Static_assert(sizeof(struct vmm_rtc_state) == 32, "RTC section layout");

@@ -359,10 +359,11 @@ bool pm_before_reboot(struct vmm *vm)
 int pm_after_create(struct vmm *vm, bool mem_protect)
 {
 	struct vpsci_call call = {
+		.size = sizeof(call),
 		.x = { VPSCI_FN32(VPSCI_FN_MEM_PROTECT), 1, 0, 0 },
 		.conduit = vm->opts->conduit,
 	};
-	struct vpsci_result res;
+	struct vpsci_result res = { .size = sizeof(res) };
 	int r;
 
 	if (!mem_protect)

@@ -19,7 +19,7 @@
 #include <sys/ioctl.h>
 
 #include "kvm_compat.h"
-#include "snapshot.h"
+#include "state/snapshot.h"
 
 /* Distributor (GICv3 IHI0069 12.9) */
 #define GICD_CTLR		0x0000
