@@ -38,7 +38,12 @@ static const uint64_t level_mask[AFF_LEVELS] = {
 	0xff00000000ull,	/* 3: Aff3 */
 };
 
-/* A counter word's fields (AFF_ON, AFF_DOWN, AFF_UP units); none ever exceeds nr_vcpus. */
+/*
+ * A counter word's fields (AFF_ON, AFF_DOWN, AFF_UP units). UP and DOWN never
+ * exceed nr_vcpus; ON never exceeds twice that (a vCPU restarted before its
+ * CPU_OFF took back its ON count is counted twice for a while, once under
+ * DOWN). 21 bits hold either for VPSCI_MAX_VCPUS.
+ */
 #define AFF_FIELD(w, unit)	((uint32_t)(((w) / (unit)) & 0x1fffffu))
 
 static uint64_t key_at(const struct vpsci_vm *vm, uint32_t pos, unsigned int level)
