@@ -45,6 +45,9 @@ static const uint64_t level_mask[AFF_LEVELS] = {
  * DOWN). 21 bits hold either for VPSCI_MAX_VCPUS.
  */
 #define AFF_FIELD(w, unit)	((uint32_t)(((w) / (unit)) & 0x1fffffu))
+_Static_assert(2 * VPSCI_MAX_VCPUS <= 0x1fffffu, "a counter field holds twice the vCPUs");
+_Static_assert((AFF_LEVELS - 1) * VPSCI_MAX_VCPUS <= UINT16_MAX,
+	       "a vCPU's counter indices (vcpu->aff_ctr) fit in 16 bits");
 
 static uint64_t key_at(const struct vpsci_vm *vm, uint32_t pos, unsigned int level)
 {
