@@ -113,6 +113,8 @@ int aff_init(struct vpsci_vm *vm)
 
 	for (l = 1; l < AFF_LEVELS; l++)
 		total += vm->nr_aff_nodes[l] = level_runs(vm, l, NULL);
+	if (!total)
+		return VPSCI_E_INVAL;	/* no vCPU: check_config() refuses that */
 	vm->aff_nodes[1] = calloc(total, sizeof(struct aff_node));
 	if (!vm->aff_nodes[1])
 		return VPSCI_E_NOMEM;
@@ -122,7 +124,8 @@ int aff_init(struct vpsci_vm *vm)
 		level_runs(vm, l, vm->aff_nodes[l]);
 	}
 	assign_counters(vm);
-	vm->aff_ctrs = calloc(vm->nr_aff_ctrs, sizeof(vm->aff_ctrs[0]));
+	/* At least one (each level-1 node has its own), which the analyser cannot tell. */
+	vm->aff_ctrs = calloc(vm->nr_aff_ctrs ? vm->nr_aff_ctrs : 1, sizeof(vm->aff_ctrs[0]));
 	return vm->aff_ctrs ? 0 : VPSCI_E_NOMEM;
 }
 
@@ -203,14 +206,14 @@ int32_t psci_affinity_info(struct vpsci_vm *vm, uint32_t caller, const struct ps
 {
 	uint64_t target = args->a1;
 	const struct aff_node *n;
-	int idx;
 
 	(void)caller;
 	(void)res;
 	if (args->a2 >= AFF_LEVELS || (target & ~VPSCI_MPIDR_AFF_MASK))
 		return VPSCI_RET_INVALID_PARAMETERS;
 	if (args->a2 == 0) {
-		idx = topology_find(vm, target);
+		int idx = topology_find(vm, target);
+
 		if (idx < 0)
 			return VPSCI_RET_INVALID_PARAMETERS;
 		return pstate_is_on(vcpu_wait_stable(vm, (uint32_t)idx)) ? VPSCI_AFF_ON :
