@@ -7,7 +7,8 @@
 #   make check-model-full   3 vCPUs x 3 calls, then check-model-4 (make check-full)
 #   make check-model-4      4 vCPUs x 2 calls, exhaustive, then the same with -DOSI
 #                           (COLLAPSE state compression, at most MODEL_4_MEMLIM MiB each;
-#                           3.0e7 and 7.7e7 states, 2.5 and 4.1 GiB, 8 and 22 min here;
+#                           3.0e7 and 7.7e7 states, 2.5 and 4.1 GiB, 7 and 3 to 22 min
+#                           on the shared 2-core machine, depending on its load;
 #                           docs/design.md section 10)
 
 MODEL_DIR := $(BUILD)/model
