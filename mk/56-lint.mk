@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Static analysis, no findings allowed: the engine and vpsci-run with
+# Static analysis, no findings allowed: vpsci-run's include graph against its
+# layers (scripts/check-layers, docs/design.md); the engine and vpsci-run with
 # clang-tidy; the engine with cppcheck (style class included), vpsci-run and
 # the guest with cppcheck's warning, performance and portability classes (its
 # style opinions, such as narrowing variable scopes, are not enforced there).
@@ -15,6 +16,8 @@ LINT_TIDY_CHECKS := -*,bugprone-*,cert-*,clang-analyzer-*,\
 
 .PHONY: check-lint
 check-lint:
+	scripts/check-layers --selftest
+	scripts/check-layers
 	cppcheck --enable=warning,style,performance,portability --std=c11 --inline-suppr \
 		$(ENGINE_CPPFLAGS) --error-exitcode=1 --quiet lib/
 	cppcheck --enable=warning,performance,portability --std=c11 --inline-suppr -D__aarch64__ \
