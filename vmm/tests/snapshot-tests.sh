@@ -144,6 +144,18 @@ t_restore() {
 	fi
 }
 
+# expect_restore NAME FILE WHAT: restore FILE as run NAME; PASS if it exited 0
+# after the guest's 8/8, else FAIL with the end of its console.
+expect_restore() {
+	restore "$1" "$2"
+	if [ "$st" = 0 ] && grep -q "^8 passed, 0 failed, 0 skipped" "$OUT/$1.log"; then
+		ok "$3: restored, the guest passed 8/8, status 0"
+	else
+		ko "$3: restore status $st (want 0, guest 8/8)"
+		show_log "$OUT/$1.log" 20
+	fi
+}
+
 # refuse NAME FILE WANT_STATUS MESSAGE [OPTIONS...]: --restore must fail
 # with that status and message, before any guest output.
 refuse() {
@@ -214,16 +226,11 @@ t_cluster() {
 	make_snapshot cluster "$OUT/cluster.snap" --cpus-per-cluster 2
 	if [ "$st" != 7 ]; then
 		ko "cluster: could not write the file (status $st)"
-		show "$OUT/cluster.log"
+		show_log "$OUT/cluster.log"
 		return
 	fi
-	restore cluster-r "$OUT/cluster.snap"
-	if [ "$st" = 0 ] && grep -q "^8 passed, 0 failed, 0 skipped" "$OUT/cluster-r.log"; then
-		ok "cluster: --cpus-per-cluster 2 VM restored without the option, 8/8, status 0"
-	else
-		ko "cluster: restore status $st (want 0, guest 8/8)"
-		show "$OUT/cluster-r.log"
-	fi
+	expect_restore cluster-r "$OUT/cluster.snap" \
+		"cluster: the --cpus-per-cluster 2 VM, without the option"
 }
 
 # Aim (issue 12): the default-version test knob is not an option typed, so
@@ -352,13 +359,8 @@ t_continue() {
 		show_log "$OUT/cont.log" 20
 		return
 	fi
-	restore cont-restore "$f"
-	if [ "$st" = 0 ] && grep -q "^8 passed, 0 failed, 0 skipped" "$OUT/cont-restore.log"; then
-		ok "continue: the VM ran on after the snapshot and passed 8/8; its file restored, 8/8"
-	else
-		ko "continue: restore of the continued VM's file: status $st"
-		show_log "$OUT/cont-restore.log" 20
-	fi
+	expect_restore cont-restore "$f" \
+		"continue: the VM ran on after the snapshot and passed 8/8; its file"
 }
 
 # Aim: snapshots taken in the middle of the hostile storm (8 vCPUs racing
