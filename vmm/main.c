@@ -322,5 +322,9 @@ int main(int argc, char **argv)
 			 opt.m.nr_disks);
 		events_note("RESUME", extra);
 	}
-	return finish(boot_loop(&opt, &devices, kvm_fd));
+	r = boot_loop(&opt, &devices, kvm_fd);
+	/* What --resume / --restore loaded, freed so that a leak checker sees nothing left. */
+	machine_release(&opt.m);
+	snapshot_release(&opt.m);
+	return finish(r);
 }

@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +176,20 @@ int machine_load(const char *path, struct vmm_opts *o)
 			return VMM_EXIT_USAGE;
 	o->resume = &d->m;
 	return 0;
+}
+
+void machine_release(struct vmm_opts *o)
+{
+	/* o->resume is the m of a struct hib_desc, its first member. */
+	struct hib_desc *d = (struct hib_desc *)(uintptr_t)o->resume;
+
+	_Static_assert(offsetof(struct hib_desc, m) == 0, "o->resume is the description");
+	if (!d)
+		return;
+	vmm_machine_free(&d->m);
+	free(d);
+	o->resume = NULL;
+	o->kernel = o->initrd = o->append = NULL;
 }
 
 const void *machine_engine_snapshot(const struct vmm_machine *m, size_t *len)

@@ -164,6 +164,19 @@ int snapshot_load(struct vmm_opts *o, struct vmm_devices *devices)
 	return 0;
 }
 
+void snapshot_release(struct vmm_opts *o)
+{
+	struct snap_restore *s = (struct snap_restore *)(uintptr_t)o->restore;
+
+	if (!s)
+		return;
+	snap_view_free(&s->v);
+	vmm_file_unmap(s->map, s->size);
+	free(s);
+	o->restore = NULL;
+	o->kernel = o->initrd = o->append = NULL;
+}
+
 static void entry_get(struct vpsci_entry *e, const struct snap_entry *s)
 {
 	memset(e, 0, sizeof(*e));

@@ -17,6 +17,8 @@ int machine_load(const char *path, struct vmm_opts *o);
 int machine_save(struct vmm *vm, const char *path, const char *reason);
 int machine_check_engine(const struct vmm *vm);
 const void *machine_engine_snapshot(const struct vmm_machine *m, size_t *len);
+/* At exit: free the --resume description (the options' strings point into it). */
+void machine_release(struct vmm_opts *o);
 
 /* snapshot.c: whole-VM snapshot (the devices write their own sections) */
 bool snapshot_pausable(struct vmm *vm);
@@ -28,5 +30,7 @@ int snapshot_reg_list(struct vcpu *v, struct kvm_reg_list **out);
 /* restore.c: --restore */
 int snapshot_load(struct vmm_opts *o, struct vmm_devices *devices);
 int snapshot_restore(struct vmm *vm);
+/* At exit: unmap and free the --restore file (the options' strings point into it). */
+void snapshot_release(struct vmm_opts *o);
 
 #endif /* VMM_STATE_STATE_H */
