@@ -48,13 +48,18 @@ fuzz: $(FUZZ_BIN)
 		$(BUILD)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			$(BUILD)/fuzz/corpus/$$h fuzz/corpus/$$h; done
 
+# A failing run (a crash, a leak, a sanitizer report) fails the target: its
+# exit status is kept, and its last 30 lines are shown.
+FUZZ_RUN = out=$$($(1) 2>&1) || { echo "$$out" | tail -30; \
+	echo "check-fuzz: fuzz_$$h failed" >&2; exit 1; }; echo "$$out" | tail -1
+
 check-fuzz: $(FUZZ_BIN)
 	@set -e; for h in $(FUZZ_HARNESSES); do \
 		echo "==> fuzz_$$h: replay fuzz/corpus/$$h"; \
-		$(BUILD)/fuzz/fuzz_$$h -runs=0 fuzz/corpus/$$h 2>&1 | tail -1; \
+		$(call FUZZ_RUN,$(BUILD)/fuzz/fuzz_$$h -runs=0 fuzz/corpus/$$h); \
 		echo "==> fuzz_$$h: $(FUZZ_CHECK_SECONDS) s run"; \
 		d=$$(mktemp -d); cp fuzz/corpus/$$h/* $$d/; \
-		$(BUILD)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_CHECK_SECONDS) $$d 2>&1 | tail -1; \
+		$(call FUZZ_RUN,$(BUILD)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_CHECK_SECONDS) $$d); \
 		rm -rf $$d; done
 
 CHECK_TARGETS += check-fuzz
