@@ -44,32 +44,27 @@ struct vcpu *vcpu_current(void)
 	return this_vcpu;
 }
 
-int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
+/* KVM_GET_ONE_REG / KVM_SET_ONE_REG of register id through *val. 0 or -errno after a message. */
+static int one_reg(struct vcpu *v, unsigned long op, const char *what, uint64_t id, uint64_t *val)
 {
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
+	int e;
 
-	if (ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0) {
-		int e = errno;
+	if (ioctl(v->fd, op, &r) == 0)
+		return 0;
+	e = errno;
+	vmm_log("vcpu%" PRIu32 ": %s 0x%" PRIx64 ": %s", v->idx, what, id, strerror(e));
+	return -e;
+}
 
-		vmm_log("vcpu%" PRIu32 ": KVM_GET_ONE_REG 0x%" PRIx64 ": %s", v->idx, id,
-			strerror(e));
-		return -e;
-	}
-	return 0;
+int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
+{
+	return one_reg(v, KVM_GET_ONE_REG, "KVM_GET_ONE_REG", id, val);
 }
 
 int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val)
 {
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&val };
-
-	if (ioctl(v->fd, KVM_SET_ONE_REG, &r) < 0) {
-		int e = errno;
-
-		vmm_log("vcpu%" PRIu32 ": KVM_SET_ONE_REG 0x%" PRIx64 ": %s", v->idx, id,
-			strerror(e));
-		return -e;
-	}
-	return 0;
+	return one_reg(v, KVM_SET_ONE_REG, "KVM_SET_ONE_REG", id, &val);
 }
 
 /* KVM_ARM_VCPU_INIT: (re)initialise to the architectural reset state. */
