@@ -31,13 +31,43 @@ struct bench_case {
 	bool pd;
 	/* Prepare the VM and the call once, outside the measurement (NULL: nothing). */
 	void (*setup)(struct vpsci_vm *vm, struct vpsci_call *c);
+	/* Two Aff3 instances (vCPUs 0-255 and 256-511) instead of KVM's one. */
+	bool two_aff3;
+	/*
+	 * The call is made from inside ops->cpu_on, while the caller's CPU_ON of
+	 * the last vCPU holds its claim: that vCPU is pending (ON_PENDING to a
+	 * firmware that reported it). Only that nested call is counted.
+	 */
+	bool in_cpu_on;
+	/* The answer the call must give (x0), checked once before measuring. */
+	bool check;
+	int32_t expect;
 };
+
+/* The call ops->cpu_on makes for an in_cpu_on case, and whether to count it. */
+static struct {
+	struct vpsci_vm *vm;
+	uint32_t caller;
+	const struct vpsci_call *call;
+	bool count;
+	uint64_t x0;		/* what the nested call answered */
+} nested;
 
 static int ops_cpu_on(void *opaque, uint32_t idx, const struct vpsci_entry *e)
 {
+	struct vpsci_result r = { .size = sizeof(r) };
+
 	(void)opaque;
 	(void)idx;
 	(void)e;
+	if (nested.vm) {
+		if (nested.count)
+			CALLGRIND_TOGGLE_COLLECT;
+		vpsci_call(nested.vm, nested.caller, nested.call, &r);
+		if (nested.count)
+			CALLGRIND_TOGGLE_COLLECT;
+		nested.x0 = r.x[0];
+	}
 	return 0;
 }
 
@@ -69,8 +99,9 @@ static const struct vpsci_ops ops = {
 
 static const struct vpsci_mem_region ram = { 0x40000000, 1ull << 30 };
 
-static struct vpsci_vm *make_vm(uint32_t nr, uint32_t boot)
+static struct vpsci_vm *make_vm(uint32_t nr, uint32_t boot, bool two_aff3)
 {
+	static uint64_t mpidrs[VPSCI_MAX_VCPUS];
 	struct vpsci_config cfg = {
 		.size = sizeof(cfg),
 		.version = VPSCI_VERSION_1_3,
@@ -82,8 +113,14 @@ static struct vpsci_vm *make_vm(uint32_t nr, uint32_t boot)
 		.flags = VPSCI_CFG_SYSTEM_SUSPEND,
 	};
 	struct vpsci_vm *vm;
-	int err = vpsci_create(&cfg, &ops, NULL, &vm);
+	int err;
 
+	if (two_aff3) {
+		for (uint32_t i = 0; i < nr; i++)
+			mpidrs[i] = VPSCI_MPIDR_AFFINITY(i / 256, 0, i % 256 / 16, i % 16);
+		cfg.mpidrs = mpidrs;
+	}
+	err = vpsci_create(&cfg, &ops, NULL, &vm);
 	if (err) {
 		fprintf(stderr, "engine-bench: vpsci_create: %s\n", vpsci_strerror(err));
 		exit(1);
@@ -181,37 +218,86 @@ static void undo_suspend(struct vpsci_vm *vm)
 	vpsci_vcpu_wake(vm, 0);
 }
 
+/*
+ * One measured call, returning its x0; an in_cpu_on case makes it inside a
+ * CPU_ON of vCPU 1.
+ */
+static uint64_t issue(const struct bench_case *bc, struct vpsci_vm *vm, uint32_t caller,
+		      const struct vpsci_call *call, bool valgrind)
+{
+	struct vpsci_call on = { .size = sizeof(on),
+				 .x = { VPSCI_FN64(VPSCI_FN_CPU_ON), 0, 0x40080000, 0 } };
+	struct vpsci_result res = { .size = sizeof(res) };
+
+	if (!bc->in_cpu_on) {
+		if (valgrind)
+			CALLGRIND_TOGGLE_COLLECT;
+		vpsci_call(vm, caller, call, &res);
+		if (valgrind)
+			CALLGRIND_TOGGLE_COLLECT;
+		return res.x[0];
+	}
+	nested.vm = vm;
+	nested.caller = caller;
+	nested.call = call;
+	nested.count = valgrind;
+	on.x[1] = vpsci_vcpu_mpidr(vm, 1);
+	vpsci_call(vm, caller, &on, &res);
+	nested.vm = NULL;
+	undo_cpu_on(vm);
+	return nested.x0;
+}
+
 static const struct bench_case cases[] = {
-	{ "PSCI_VERSION", 8, 0, { VPSCI_FN32(VPSCI_FN_PSCI_VERSION) }, NULL, "", false, NULL },
-	{ "PSCI_FEATURES", 8, 0,
-	  { VPSCI_FN32(VPSCI_FN_PSCI_FEATURES), VPSCI_FN64(VPSCI_FN_CPU_ON) },
-	  NULL, "", false, NULL },
-	{ "unknown_ID", 8, 0, { 0x8400001fu }, NULL, "", false, NULL },
-	{ "CPU_ON", 8, 0, { VPSCI_FN64(VPSCI_FN_CPU_ON), 1, 0x40080000, 0 },
-	  undo_cpu_on, "+CPU_OFF", false, NULL },
-	{ "CPU_SUSPEND_standby", 8, 0, { VPSCI_FN32(VPSCI_FN_CPU_SUSPEND), 0, 0, 0 },
-	  undo_suspend, "+wake", false, NULL },
-	{ "AFFINITY_INFO_L0", 8, 0, { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 3, 0 },
-	  NULL, "", false, NULL },
+	{ .name = "PSCI_VERSION", .nr_vcpus = 8, .boot_vcpu = 0,
+	  .x = { VPSCI_FN32(VPSCI_FN_PSCI_VERSION) }, .undo_name = "" },
+	{ .name = "PSCI_FEATURES", .nr_vcpus = 8, .boot_vcpu = 0,
+	  .x = { VPSCI_FN32(VPSCI_FN_PSCI_FEATURES), VPSCI_FN64(VPSCI_FN_CPU_ON) },
+	  .undo_name = "" },
+	{ .name = "unknown_ID", .nr_vcpus = 8, .boot_vcpu = 0, .x = { 0x8400001fu },
+	  .undo_name = "" },
+	{ .name = "CPU_ON", .nr_vcpus = 8, .boot_vcpu = 0,
+	  .x = { VPSCI_FN64(VPSCI_FN_CPU_ON), 1, 0x40080000, 0 }, .undo = undo_cpu_on,
+	  .undo_name = "+CPU_OFF" },
+	{ .name = "CPU_SUSPEND_standby", .nr_vcpus = 8, .boot_vcpu = 0,
+	  .x = { VPSCI_FN32(VPSCI_FN_CPU_SUSPEND), 0, 0, 0 }, .undo = undo_suspend,
+	  .undo_name = "+wake" },
+	{ .name = "AFFINITY_INFO_L0", .nr_vcpus = 8, .boot_vcpu = 0,
+	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 3, 0 }, .undo_name = "" },
 	/*
-	 * Level 3 over 512 vCPUs, worst case: the only vCPU on is the last in
-	 * MPIDR order, so the whole affinity instance is scanned.
+	 * Level 3 over 512 vCPUs. Worst case of a scan: the only vCPU on is the
+	 * last in MPIDR order; best: the first. Then an Aff3 instance of 256
+	 * vCPUs all off, and one with a vCPU pending and the caller on.
 	 */
-	{ "AFFINITY_INFO_L3_512vcpus", 512, 511, { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 },
-	  NULL, "", false, NULL },
-	{ "AFFINITY_INFO_L3_512vcpus_best", 512, 0, { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 },
-	  NULL, "", false, NULL },
+	{ .name = "engine_affinity_info_l3_512_worst", .nr_vcpus = 512, .boot_vcpu = 511,
+	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 }, .undo_name = "",
+	  .check = true, .expect = VPSCI_AFF_ON },
+	{ .name = "engine_affinity_info_l3_512_best", .nr_vcpus = 512, .boot_vcpu = 0,
+	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 }, .undo_name = "",
+	  .check = true, .expect = VPSCI_AFF_ON },
+	{ .name = "engine_affinity_info_l3_512_off", .nr_vcpus = 512, .boot_vcpu = 0,
+	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), VPSCI_MPIDR_AFFINITY(1, 0, 0, 0), 3 },
+	  .undo_name = "", .two_aff3 = true, .check = true, .expect = VPSCI_AFF_OFF },
+	{ .name = "engine_affinity_info_l3_512_pending", .nr_vcpus = 512, .boot_vcpu = 0,
+	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), 0, 3 }, .undo_name = "", .in_cpu_on = true,
+	  .check = true, .expect = VPSCI_AFF_ON },
+	{ .name = "engine_affinity_info_l1_512_pending", .nr_vcpus = 512, .boot_vcpu = 0,
+	  .x = { VPSCI_FN64(VPSCI_FN_AFFINITY_INFO), VPSCI_MPIDR_AFFINITY(0, 0, 0, 0), 1 },
+	  .undo_name = "", .in_cpu_on = true, .check = true, .expect = VPSCI_AFF_ON },
 	/* 3-level hierarchy, 16 vCPUs in clusters of 4 */
-	{ "CPU_SUSPEND_PC_3level", 16, 0, { VPSCI_FN64(VPSCI_FN_CPU_SUSPEND), 0, 0x40080000, 0 },
-	  undo_suspend, "+wake", true, setup_pc },
-	{ "CPU_SUSPEND_OSI_system", 16, 0, { VPSCI_FN64(VPSCI_FN_CPU_SUSPEND), 0, 0x40080000, 0 },
-	  undo_suspend, "+wake", true, setup_osi },
-	{ "NODE_HW_STATE_cluster", 16, 0, { VPSCI_FN64(VPSCI_FN_NODE_HW_STATE), 0x100, 1 },
-	  NULL, "", true, NULL },
-	{ "NODE_HW_STATE_system", 16, 0, { VPSCI_FN64(VPSCI_FN_NODE_HW_STATE), 0x100, 2 },
-	  NULL, "", true, NULL },
-	{ "PSCI_STAT_COUNT", 16, 0, { VPSCI_FN64(VPSCI_FN_PSCI_STAT_COUNT), 0x1, 0 },
-	  NULL, "", true, setup_stat },
+	{ .name = "CPU_SUSPEND_PC_3level", .nr_vcpus = 16, .boot_vcpu = 0,
+	  .x = { VPSCI_FN64(VPSCI_FN_CPU_SUSPEND), 0, 0x40080000, 0 }, .undo = undo_suspend,
+	  .undo_name = "+wake", .pd = true, .setup = setup_pc },
+	{ .name = "CPU_SUSPEND_OSI_system", .nr_vcpus = 16, .boot_vcpu = 0,
+	  .x = { VPSCI_FN64(VPSCI_FN_CPU_SUSPEND), 0, 0x40080000, 0 }, .undo = undo_suspend,
+	  .undo_name = "+wake", .pd = true, .setup = setup_osi },
+	{ .name = "NODE_HW_STATE_cluster", .nr_vcpus = 16, .boot_vcpu = 0,
+	  .x = { VPSCI_FN64(VPSCI_FN_NODE_HW_STATE), 0x100, 1 }, .undo_name = "", .pd = true },
+	{ .name = "NODE_HW_STATE_system", .nr_vcpus = 16, .boot_vcpu = 0,
+	  .x = { VPSCI_FN64(VPSCI_FN_NODE_HW_STATE), 0x100, 2 }, .undo_name = "", .pd = true },
+	{ .name = "PSCI_STAT_COUNT", .nr_vcpus = 16, .boot_vcpu = 0,
+	  .x = { VPSCI_FN64(VPSCI_FN_PSCI_STAT_COUNT), 0x1, 0 }, .undo_name = "", .pd = true,
+	  .setup = setup_stat },
 };
 
 static double now_ns(void)
@@ -240,11 +326,10 @@ static int cmp_double(const void *a, const void *b)
 static void run_case(const struct bench_case *bc, long iters, bool valgrind)
 {
 	struct vpsci_vm *vm = bc->pd ? pd_vm(bc->nr_vcpus, bc->boot_vcpu) :
-				       make_vm(bc->nr_vcpus, bc->boot_vcpu);
+				       make_vm(bc->nr_vcpus, bc->boot_vcpu, bc->two_aff3);
 	long per_round = iters / ROUNDS > 0 ? iters / ROUNDS : 1;
 	double rounds[ROUNDS], t0;
 	struct vpsci_call call;
-	struct vpsci_result res = { .size = sizeof(res) };
 	uint32_t caller = bc->boot_vcpu;
 	long i;
 	int r;
@@ -254,11 +339,13 @@ static void run_case(const struct bench_case *bc, long iters, bool valgrind)
 	memcpy(call.x, bc->x, sizeof(call.x));
 	if (bc->setup)
 		bc->setup(vm, &call);
+	if (bc->check && issue(bc, vm, caller, &call, false) != (uint64_t)(int64_t)bc->expect) {
+		fprintf(stderr, "engine-bench: %s does not answer %d\n", bc->name, bc->expect);
+		exit(1);
+	}
 	if (valgrind) {
 		for (i = 0; i < iters; i++) {
-			CALLGRIND_TOGGLE_COLLECT;
-			vpsci_call(vm, caller, &call, &res);
-			CALLGRIND_TOGGLE_COLLECT;
+			issue(bc, vm, caller, &call, true);
 			if (bc->undo)
 				bc->undo(vm);
 		}
@@ -270,14 +357,15 @@ static void run_case(const struct bench_case *bc, long iters, bool valgrind)
 	for (r = 0; r < ROUNDS; r++) {
 		t0 = now_ns();
 		for (i = 0; i < per_round; i++) {
-			vpsci_call(vm, caller, &call, &res);
+			issue(bc, vm, caller, &call, false);
 			if (bc->undo)
 				bc->undo(vm);
 		}
 		rounds[r] = (now_ns() - t0) / per_round;
 	}
 	qsort(rounds, ROUNDS, sizeof(rounds[0]), cmp_double);
-	printf("bench %s%s_ns %.1f ns/call\n", bc->name, bc->undo ? bc->undo_name : "",
+	printf("bench %s%s_ns %.1f ns/call\n", bc->name,
+	       bc->in_cpu_on ? "+CPU_ON+CPU_OFF" : bc->undo ? bc->undo_name : "",
 	       rounds[ROUNDS / 2]);
 	vpsci_destroy(vm);
 }
@@ -289,9 +377,9 @@ static void bench_memory(void)
 	struct vpsci_vm *small, *big;
 
 	a = mallinfo2();
-	small = make_vm(1, 0);
+	small = make_vm(1, 0, false);
 	b = mallinfo2();
-	big = make_vm(1024, 0);
+	big = make_vm(1024, 0, false);
 	printf("bench memory_per_vcpu %.1f bytes\n",
 	       (double)(mallinfo2().uordblks - b.uordblks - (b.uordblks - a.uordblks)) / 1023);
 	printf("bench snapshot_per_vcpu %.1f bytes\n",

@@ -6,9 +6,9 @@
  *   psci.sel=all      every test, TAP, then SYSTEM_OFF (default)
  *   psci.sel=bench    benchmarks, "bench NAME VALUE UNIT" lines
  *   psci.sel=list     the test list only (numbers, names, clauses)
- *   psci.sel=storm    hostile random calls on every CPU, then SYSTEM_OFF (storm.c)
- *   psci.sel=snapshot PSCI state across a VM snapshot/restore (snapshot.c)
- *   psci.sel=memprot  MEM_PROTECT across a SYSTEM_RESET (tests/optional.c)
+ *   psci.sel=storm    hostile random calls on every CPU, then SYSTEM_OFF (programs/storm.c)
+ *   psci.sel=snapshot PSCI state across a VM snapshot/restore (programs/snapshot.c)
+ *   psci.sel=memprot  MEM_PROTECT across a SYSTEM_RESET (tests/mem_protect.c)
  *   psci.sel=reset | reset2 | off | off2 | off2-zero
  *                     one call that ends the run (SYSTEM_RESET,
  *                     SYSTEM_RESET2(WARM_RESET), SYSTEM_OFF,
@@ -218,7 +218,7 @@ void gt_main(uint64_t dtb, uint64_t boot_el)
 	} else if (!strcmp(sel, "storm")) {
 		gt_run_storm();
 	} else if (!strcmp(sel, "snapshot")) {
-		gt_run_snapshot();	/* snapshot.c: state across vpsci-run --snapshot/--restore */
+		gt_run_snapshot();	/* programs/snapshot.c: state across vpsci-run --snapshot/--restore */
 	} else if (!strcmp(sel, "memprot")) {
 		gt_run_memprot();
 	} else if (!strcmp(sel, "reset")) {

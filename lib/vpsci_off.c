@@ -21,12 +21,16 @@ static int32_t power_off(struct vpsci_vm *vm, uint32_t caller, uint32_t susp,
 	uint32_t s = PS_ON;
 
 	tr_begin(vm, caller);
+	/* AFFINITY_INFO above level 0 waits for us until the CAS is counted. */
+	aff_add(vm, caller, AFF_DOWN);
 	atomic_store(&v->susp, susp);
 	if (!atomic_compare_exchange_strong(&v->state, &s, PS_OFF)) {
 		atomic_store(&v->susp, 0);
+		aff_add(vm, caller, -AFF_DOWN);
 		tr_end(vm, caller);
 		return VPSCI_RET_DENIED;
 	}
+	aff_add(vm, caller, -(AFF_ON + AFF_DOWN));
 	tr_end(vm, caller);
 	res->exit = VPSCI_EXIT_OFF;
 	/* DEN0022 5.4, 5.16: never returns on success; if the host resumes it anyway. */

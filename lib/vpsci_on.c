@@ -44,10 +44,19 @@ static int32_t start_target(struct vpsci_vm *vm, int idx, const struct vpsci_ent
 
 	/* Holding the claim: a frozen CPU is a CPU that was off, from now on. */
 	atomic_store(&t->susp, 0);
+	/* AFFINITY_INFO above level 0 waits for us from here (vpsci_affinity.c). */
+	aff_add(vm, (uint32_t)idx, AFF_UP);
 	if (vm->ops->cpu_on(vm->opaque, (uint32_t)idx, entry) < 0) {
 		atomic_store(&t->state, PS_OFF);
+		aff_add(vm, (uint32_t)idx, -AFF_UP);
 		return VPSCI_RET_INTERNAL_FAILURE;
 	}
+	/*
+	 * The target is on from its first node's ON count on; level 0 readers
+	 * wait for the state word, which we store only once every node counts
+	 * it, so no reader sees it on and a later one sees it off.
+	 */
+	aff_add(vm, (uint32_t)idx, AFF_ON - AFF_UP);
 	atomic_store(&t->state, PS_ON);
 	return VPSCI_RET_SUCCESS;
 }

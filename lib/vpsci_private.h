@@ -68,6 +68,24 @@ enum sys_state {
 /* The power levels the engine models: CPU, cluster, system. */
 #define NR_LEVELS		3u
 
+/* AFFINITY_INFO's affinity levels, 0..3 (DEN0022 5.6). */
+#define AFF_LEVELS		4u
+
+/*
+ * An affinity node's counter word (vpsci_affinity.c): three 21-bit counts
+ * of its vCPUs: on, turning themselves off, being started.
+ */
+#define AFF_ON			1ull
+#define AFF_DOWN		(1ull << 21)
+#define AFF_UP			(1ull << 42)
+
+/* An affinity instance at level 1..3: by_mpidr[first .. first + count). */
+struct aff_node {
+	uint64_t key;			/* MPIDR & the level's mask */
+	uint32_t first, count;
+	uint32_t ctr;			/* index in vm->aff_ctrs */
+};
+
 /* PSCI_STAT counters of one vCPU for one composite state (DEN0022 5.21, 5.22). */
 struct stat_slot {
 	_Atomic uint64_t count;		/* completed entries */
@@ -83,6 +101,8 @@ struct vpsci_vcpu {
 	_Atomic uint32_t susp_seq;	/* order of suspensions (OS-initiated node state) */
 	uint64_t susp_start_us;		/* PS_SUSPENDED with STAT: ops->now_us at entry */
 	uint32_t cluster;		/* index of its level-1 node in vm->nodes, immutable */
+	uint16_t aff_ctr[AFF_LEVELS - 1];	/* its distinct affinity counters, immutable */
+	uint8_t nr_aff_ctrs;
 };
 
 /*
@@ -155,6 +175,12 @@ struct vpsci_vm {
 	_Atomic uint32_t mem_protect;	/* MEM_PROTECT: 0 or 1; survives vpsci_reset() */
 	_Atomic uint32_t susp_seq;	/* last suspension number handed out */
 
+	/* Affinity nodes of levels 1..3 and their counters (vpsci_affinity.c). */
+	struct aff_node *aff_nodes[AFF_LEVELS];	/* [0] unused; by key */
+	uint32_t nr_aff_nodes[AFF_LEVELS];
+	_Atomic uint64_t *aff_ctrs;
+	uint32_t nr_aff_ctrs;
+
 	uint32_t *by_mpidr;		/* vCPU indices sorted by MPIDR */
 	struct vpsci_vcpu vcpus[];
 };
@@ -180,6 +206,12 @@ void vm_reset_state(struct vpsci_vm *vm);
 /* vpsci_topology.c */
 void topology_init(struct vpsci_vm *vm);
 int topology_find(const struct vpsci_vm *vm, uint64_t mpidr);
+
+/* vpsci_affinity.c */
+int aff_init(struct vpsci_vm *vm);
+void aff_free(struct vpsci_vm *vm);
+void aff_recount(struct vpsci_vm *vm);
+void aff_add(struct vpsci_vm *vm, uint32_t idx, uint64_t delta);
 int32_t psci_affinity_info(struct vpsci_vm *vm, uint32_t caller, const struct psci_args *args,
 			   struct vpsci_result *res);
 

@@ -580,6 +580,7 @@ static void snap_apply(struct vpsci_vm *vm, const struct snap_view *v)
 	atomic_store(&vm->mem_protect, v->mem_protect);
 	vm->event = v->event;
 	atomic_store(&vm->sys, v->sys);
+	aff_recount(vm);
 }
 
 VPSCI_EXPORT int vpsci_restore(struct vpsci_vm *vm, const void *buf, size_t size)

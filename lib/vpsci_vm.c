@@ -157,12 +157,14 @@ void vm_reset_state(struct vpsci_vm *vm)
 	memset(&vm->event, 0, sizeof(vm->event));
 	atomic_store(&vm->sys, SYS_RUNNING);
 	pd_reset(vm);
+	aff_recount(vm);
 }
 
 /*
  * Allocate and initialise an engine from a checked configuration: one block
  * for the VM and its vCPUs, one for the MPIDR index, one for the power-domain
- * nodes and, with VPSCI_CFG_STAT, one for the counters. The only
+ * nodes, two for the affinity nodes and their counters and, with
+ * VPSCI_CFG_STAT, one for the STAT counters. The only
  * allocations the library ever makes.
  */
 int vm_alloc(const struct vpsci_config *cfg, const struct vpsci_ops *ops, void *opaque,
@@ -220,6 +222,8 @@ int vm_alloc(const struct vpsci_config *cfg, const struct vpsci_ops *ops, void *
 		}
 	}
 	ret = pd_init(vm);
+	if (!ret)
+		ret = aff_init(vm);
 	if (ret) {
 		vpsci_destroy(vm);
 		return ret;
@@ -245,6 +249,7 @@ VPSCI_EXPORT void vpsci_destroy(struct vpsci_vm *vm)
 {
 	if (!vm)
 		return;
+	aff_free(vm);
 	free(vm->stats);
 	free(vm->nodes);
 	free(vm->by_mpidr);

@@ -13,7 +13,7 @@
 # (a test binary killed by its time limit exits 124).
 
 TEST_NAMES := $(sort $(notdir $(basename $(wildcard tests/unit/test_*.c))))
-TEST_TSAN_NAMES := $(filter test_concurrency test_concurrency_pd,$(TEST_NAMES))
+TEST_TSAN_NAMES := $(filter test_concurrency%,$(TEST_NAMES))
 TEST_COMMON_SRCS := tests/unit/helpers.c
 TEST_HDRS := $(wildcard tests/unit/*.h) $(ENGINE_HDRS)
 TEST_LIBS := -lcmocka -lfdt -pthread

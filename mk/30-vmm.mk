@@ -55,8 +55,7 @@ $(VMM_BIN): $(VMM_OBJS) $(VMM_LIBS) $(VMM_DEPS)
 	$(VMM_CC) -static -pthread -o $@ $(VMM_OBJS) $(VMM_LIBS) $(VMM_LDLIBS)
 else
 $(VMM_BIN) $(VMM_OBJS):
-	@echo "vpsci-run: error: missing tool '$(CROSS_CC)' (Debian package" \
-		"gcc-aarch64-linux-gnu; run 'make setup')" >&2; exit 1
+	$(NEED_CROSS)
 endif
 
 # Integration tests: vmm/tests/vmm-tests.sh runs inside one testbed boot and

@@ -16,21 +16,12 @@ PM_TESTBED_RUN = BUILD=$(BUILD) testbed/run --add vmm/tests:pm-tests
 
 .PHONY: check-pm check-pm-full
 
-ifeq ($(HAVE_CROSS),1)
 check-pm: guest $(VMM_BIN)
 	@$(PM_TESTBED_RUN) --host-kernel 6.12 --timeout 580 -- sh pm-tests/pm-tests.sh quick
 
 check-pm-full: guest $(VMM_BIN)
-	@set -e; for k in 6.12 7; do \
-		$(PM_TESTBED_RUN) --host-kernel $$k --timeout 3000 -- \
-			sh pm-tests/pm-tests.sh full; done
-else
-check-pm check-pm-full:
-	@echo "$@: error: $(CROSS_CC) not found; run 'make setup' first" >&2; exit 3
-endif
+	$(call each_host_kernel,$(PM_TESTBED_RUN),3000,sh pm-tests/pm-tests.sh full)
 
-ifeq ($(HAVE_CROSS),1)
 # About 2 minutes (one testbed boot): part of make check.
 CHECK_TARGETS += check-pm
 CHECK_FULL_TARGETS += check-pm-full
-endif

@@ -11,26 +11,17 @@
 #
 # Prints "bench hibernate-to-resumed-<case> <s> s" lines (nested; never asserted).
 
-HIB_TESTBED_RUN = BUILD=$(BUILD) testbed/run --add vmm/tests/hibernate-tests.sh:hib/
+HIB_TESTBED_RUN = BUILD=$(BUILD) testbed/run --add vmm/tests:hib
 
 .PHONY: check-hibernate check-hibernate-full
 
-ifeq ($(VMM_CAN_BUILD),1)
 check-hibernate: $(VMM_BIN)
 	@$(HIB_TESTBED_RUN) --host-kernel 7 --timeout 900 -- sh hib/hibernate-tests.sh quick
 
 check-hibernate-full: $(VMM_BIN)
-	@set -e; for k in 7 6.12; do \
-		$(HIB_TESTBED_RUN) --host-kernel $$k --timeout 1500 -- \
-			sh hib/hibernate-tests.sh full; done
-else
-check-hibernate check-hibernate-full:
-	@echo "$@: error: $(CROSS_CC) not found; run 'make setup' first" >&2; exit 3
-endif
+	$(call each_host_kernel,$(HIB_TESTBED_RUN),1500,sh hib/hibernate-tests.sh full)
 
 # About 4 minutes on a quiet machine (one testbed boot, 9 guest boots); 6.8 minutes
 # were measured under a load average of 11.
-ifeq ($(VMM_CAN_BUILD),1)
 CHECK_TARGETS += check-hibernate
 CHECK_FULL_TARGETS += check-hibernate-full
-endif

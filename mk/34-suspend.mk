@@ -22,9 +22,7 @@ check-suspend: $(VMM_BIN)
 
 check-suspend-full: $(VMM_BIN)
 	-@$(MAKE) --no-print-directory guest >/dev/null 2>&1
-	@set -e; for k in 6.12 7; do \
-		$(SUSPEND_TESTBED_RUN) --host-kernel $$k --timeout 1200 -- \
-			sh vmm-tests/suspend-tests.sh full; done
+	$(call each_host_kernel,$(SUSPEND_TESTBED_RUN),1200,sh vmm-tests/suspend-tests.sh full)
 
 CHECK_TARGETS += check-suspend
 CHECK_FULL_TARGETS += check-suspend-full

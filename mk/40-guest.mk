@@ -2,7 +2,12 @@
 #
 # The guest-side conformance suite: a bare-metal aarch64 image (Linux Image
 # format) built with Debian's cross compiler and linked against Debian's
-# arm64 libfdt.a from the testbed sysroot (mk/20-testbed.mk).
+# arm64 libfdt.a from the testbed sysroot (mk/20-testbed.mk). Sources:
+#   guest/runtime/   boot (start.S, vectors.S, smccc.S), MMU, GIC, UART, libc
+#                    subset, DT, TAP, CPU and PSCI call helpers (gt.h)
+#   guest/tests/     the conformance tests, one file per function (list.c: order)
+#   guest/programs/  the other selectors: storm, snapshot, bench
+#   guest/main.c     boot CPU main: selector dispatch
 #
 #   make guest          build/guest/psci-guest.Image (+ copy in build/arm64/guest/)
 #   make check-guest    the full test selector under QEMU's PSCI (TCG, HVC), short
@@ -14,18 +19,20 @@ GUEST_IMAGE := $(GUEST_BUILD)/psci-guest.Image
 GUEST_ELF := $(GUEST_BUILD)/psci-guest.elf
 GUEST_TESTBED_COPY := $(BUILD)/arm64/guest/psci-guest.Image
 
-GUEST_C := $(wildcard guest/*.c guest/tests/*.c)
-GUEST_S := $(wildcard guest/*.S)
+GUEST_C := $(sort $(wildcard guest/*.c guest/*/*.c))
+GUEST_S := $(sort $(wildcard guest/*/*.S))
 GUEST_OBJS := $(patsubst guest/%,$(GUEST_BUILD)/obj/%.o,$(GUEST_C) $(GUEST_S))
+GUEST_INC := -Iinclude -Iguest -Iguest/runtime
 
 # Freestanding, position independent (the image relocates itself), no FP in
 # our code (-mgeneral-regs-only), strict alignment for the code that runs
 # with the MMU off, no outline atomics (no libgcc helpers at boot).
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fpie -fno-plt \
 	-fno-stack-protector -fno-tree-loop-distribute-patterns -mgeneral-regs-only \
-	-mstrict-align -mno-outline-atomics -U_FORTIFY_SOURCE -nostdinc -isystem guest/include \
+	-mstrict-align -mno-outline-atomics -U_FORTIFY_SOURCE -nostdinc \
+	-isystem guest/runtime/include \
 	-isystem $(shell $(CROSS_CC) -print-file-name=include 2>/dev/null) \
-	$(WARN) -Wno-format-nonliteral -Iinclude -Iguest \
+	$(WARN) -Wno-format-nonliteral $(GUEST_INC) \
 	-isystem $(ARM64_SYSROOT)/usr/include
 GUEST_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--build-id=none -Wl,-T,guest/guest.ld
@@ -36,14 +43,19 @@ ifeq ($(HAVE_CROSS),1)
 ALL_TARGETS += guest
 guest: $(GUEST_TESTBED_COPY)
 
-$(GUEST_BUILD)/obj/%.c.o: guest/%.c guest/gt.h guest/gt_asm.h guest/tests/tests.h \
-		include/vpsci/psci.h $(ARM64_SYSROOT)/.stamp
+# Header dependencies are generated (-MMD -MP: .d files next to the objects);
+# an object without its .d (built before -MMD, or the .d lost) is rebuilt.
+$(GUEST_BUILD)/obj/%.d: ;
+.PRECIOUS: $(GUEST_BUILD)/obj/%.d
+$(GUEST_BUILD)/obj/%.c.o: guest/%.c $(GUEST_BUILD)/obj/%.c.d | $(ARM64_SYSROOT)/.stamp
 	@mkdir -p $(dir $@)
-	$(CROSS_CC) $(GUEST_CFLAGS) -c $< -o $@
+	$(CROSS_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(GUEST_BUILD)/obj/%.S.o: guest/%.S guest/gt_asm.h
+$(GUEST_BUILD)/obj/%.S.o: guest/%.S $(GUEST_BUILD)/obj/%.S.d
 	@mkdir -p $(dir $@)
-	$(CROSS_CC) -Iguest -c $< -o $@
+	$(CROSS_CC) $(GUEST_INC) -MMD -MP -c $< -o $@
+
+-include $(GUEST_OBJS:.o=.d)
 
 # Any dynamic relocation other than R_AARCH64_RELATIVE would be silently
 # skipped by start.S: refuse to build such an image.
@@ -62,14 +74,14 @@ $(GUEST_TESTBED_COPY): $(GUEST_IMAGE)
 	@mkdir -p $(dir $@)
 	cp $< $@
 else
-guest check-guest check-guest-full conformance bench-guest:
-	@echo "$@: error: $(CROSS_CC) not found; run 'make setup' first" >&2; exit 3
+guest:
+	$(NEED_CROSS)
 endif
 
-ifeq ($(HAVE_CROSS),1)
 CHECK_TARGETS += check-guest
 CHECK_FULL_TARGETS += check-guest-full
 BENCH_TARGETS += bench-guest
+
 
 # make check: QEMU's PSCI over HVC (seconds) and vpsci-run user mode on the
 # 6.12 testbed kernel; any vpsci failure or unexplained QEMU failure fails.
@@ -90,4 +102,3 @@ bench-guest: guest $(VMM_BIN)
 	BUILD=$(BUILD) scripts/conformance-run --bench --out $(BUILD)/bench-guest \
 		qemu-hvc qemu-smc vpsci-6.12 vpsci-7
 	BUILD=$(BUILD) scripts/performance-report --in $(BUILD)/bench-guest
-endif

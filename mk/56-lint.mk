@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Static analysis, no findings allowed: the engine and vpsci-run with
+# Static analysis, no findings allowed: vpsci-run's include graph against its
+# layers (scripts/check-layers, docs/design.md); the engine and vpsci-run with
 # clang-tidy; the engine with cppcheck (style class included), vpsci-run and
 # the guest with cppcheck's warning, performance and portability classes (its
 # style opinions, such as narrowing variable scopes, are not enforced there).
@@ -15,13 +16,15 @@ LINT_TIDY_CHECKS := -*,bugprone-*,cert-*,clang-analyzer-*,\
 
 .PHONY: check-lint
 check-lint:
+	scripts/check-layers --selftest
+	scripts/check-layers
 	cppcheck --enable=warning,style,performance,portability --std=c11 --inline-suppr \
 		$(ENGINE_CPPFLAGS) --error-exitcode=1 --quiet lib/
 	cppcheck --enable=warning,performance,portability --std=c11 --inline-suppr -D__aarch64__ \
 		$(ENGINE_CPPFLAGS) -I$(ARM64_SYSROOT)/usr/include/aarch64-linux-gnu \
 		-I$(ARM64_SYSROOT)/usr/include --error-exitcode=1 --quiet vmm/
 	cppcheck --enable=warning,performance,portability --std=c11 --inline-suppr -D__aarch64__ \
-		$(ENGINE_CPPFLAGS) -Iguest --error-exitcode=1 --quiet guest/
+		$(ENGINE_CPPFLAGS) -Iguest -Iguest/runtime --error-exitcode=1 --quiet guest/
 	@out=$$(clang-tidy --quiet --warnings-as-errors='*' -checks='$(LINT_TIDY_CHECKS)' \
 		$(ENGINE_SRCS) $(ENGINE_FDT_SRCS) -- $(ENGINE_CPPFLAGS) $(CSTD) 2>&1 && \
 		clang-tidy --quiet --warnings-as-errors='*' -checks='$(LINT_TIDY_CHECKS)' \

@@ -56,7 +56,7 @@ check-vmm-asan: vpsci-run-asan guest
 	@BUILD=$(BUILD) testbed/run --host-kernel 6.12 --timeout 900 \
 		--add $(ASAN_BIN):asan/ --add $(ASAN_DIR)/lib:asan/lib \
 		--add scripts/asan-testbed:storm/ --add scripts/storm-testbed:storm/ \
-		--add scripts/check-events:storm/ -- sh storm/asan-testbed $(ASAN_TB)/vpsci-run-asan
+		$(CHECK_EVENTS_ADD) -- sh storm/asan-testbed $(ASAN_TB)/vpsci-run-asan
 else
 vpsci-run-asan check-vmm-asan:
 	@echo "$@: error: needs an x86_64 host with $(CROSS_CC) (run 'make setup')" >&2; exit 3

@@ -2,16 +2,28 @@
 /*
  * Promela model of libvpsci's vCPU power state machine and its lock-free
  * claims (lib/vpsci_on.c, vpsci_off.c, vpsci_suspend.c, vpsci_system.c,
- * vpsci_topology.c; docs/design.md section 4).
+ * vpsci_affinity.c; docs/design.md sections 4 and 13).
  *
  * Each vCPU is a process that, while ON, makes up to K PSCI calls chosen
- * nondeterministically: CPU_ON (any target), CPU_OFF, AFFINITY_INFO,
- * CPU_SUSPEND (then woken by the host), SYSTEM_SUSPEND (then woken), or a
- * system event (SYSTEM_OFF stands for all of OFF/RESET/RESET2/OFF2, which
- * share one code path). Every atomic {} below is one C11 atomic operation
- * of the code (a load, a store or a compare-and-swap; Promela's
+ * nondeterministically: CPU_ON (of another vCPU), CPU_OFF, CPU_SUSPEND
+ * (then woken by the host), SYSTEM_SUSPEND (then woken), or a system event
+ * (SYSTEM_OFF stands for all of OFF/RESET/RESET2/OFF2, which share one code
+ * path). Every atomic {} below is one C11 atomic operation of the code (a
+ * load, a store, a fetch-and-add or a compare-and-swap; Promela's
  * interleaving is sequentially consistent like the code's seq_cst atomics);
  * a guard "(cond)" stands for the code's spin-wait.
+ *
+ * AFFINITY_INFO (lib/vpsci_affinity.c) only loads one word: the state word
+ * at level 0, a node's counter word above. Rather than a call, it is the
+ * monitor process's invariant, checked in every reachable state: whatever
+ * instant a caller's deciding load happens at, its answer is the ghost
+ * abstract state of that instant (running[]). The topology has three
+ * distinct levels above the CPU, as MPIDRs Aff3 = 0, Aff2 = i / 2, Aff1 = i
+ * give: vCPU i alone at level 1, the pair i / 2 at level 2, everybody at
+ * level 3; so a CPU_ON's target can have two nodes that do not hold the
+ * caller. Each node has the counts ON, UP (a CPU_ON holding its claim) and
+ * DOWN (a CPU_OFF in flight), one fetch-and-add per node and change, as in
+ * the code.
  *
  * OS-initiated mode (lib/vpsci_pd.c), with -DOSI (the system calls and
  * AFFINITY_INFO are left out then: they do not touch the counters): all N vCPUs form one cluster. An OSI
@@ -51,6 +63,13 @@ byte st[N];		/* vcpus[i].state */
 byte sys = RUNNING;	/* vm->sys */
 byte trb, tre;		/* the cluster's (= system's) pd_node tr_begin, tr_end */
 
+/* AFFINITY_INFO's node counters (vm->aff_ctrs): level 1, level 2, level 3. */
+#define L1(i)	(i)
+#define L2(i)	(N + (i) / 2)
+#define L3	(N + (N + 1) / 2)
+#define NN	(L3 + 1)
+byte con[NN], cup[NN], cdn[NN];	/* AFF_ON, AFF_UP, AFF_DOWN fields */
+
 /* tr_begin()/tr_end(): only a VM that offers OSI keeps the counters. */
 #ifdef OSI
 #define TR_BEGIN	trb++
@@ -60,8 +79,25 @@ byte trb, tre;		/* the cluster's (= system's) pd_node tr_begin, tr_end */
 #define TR_END		skip
 #endif
 
-/* Ghost state: what the host and the guest have been told. */
-bool running[N];	/* a CPU_ON SUCCESS (or boot) since the vCPU last went off */
+/*
+ * The affinity counters' fetch-and-adds, one per node as in aff_add(), in
+ * its order (cluster, then system). Only the OSI variant leaves them out:
+ * it checks other counters, and AFFINITY_INFO is not part of it.
+ */
+#ifndef OSI
+#define AFF_ADD(f, i, d)	f[L1(i)] = f[L1(i)] + (d); f[L2(i)] = f[L2(i)] + (d); \
+				f[L3] = f[L3] + (d)
+#else
+#define AFF_ADD(f, i, d)	skip
+#endif
+
+/*
+ * Ghost state: what the host and the guest have been told. running[i] is
+ * the abstract "vCPU i is on" AFFINITY_INFO is linearised against: set by
+ * a CPU_ON at its first ON count (before the state word says ON), cleared
+ * by CPU_OFF's compare-and-swap.
+ */
+bool running[N];
 bool stopreq[N];	/* ops->cpu_stop asked it to stop ... */
 bool stopack[N];	/* ... and it did, out of guest mode (cpu_stop returned) */
 bool reported;		/* ops->system_event was called */
@@ -96,12 +132,25 @@ inline cpu_on(me, t, s, ys, done)
 				ys = sys;
 				if
 				:: ys == RUNNING ->
+					AFF_ADD(cup, t, 1);
 					/* ops->cpu_on(): the host may fail the start */
 					if
-					:: st[t] = OFF		/* INTERNAL_FAILURE, rolled back */
+					:: st[t] = OFF;		/* INTERNAL_FAILURE, rolled back */
+					   AFF_ADD(cup, t, -1)
 					:: assert(!reported);	/* never started after an event */
-					   assert(!running[t]);	/* exactly one SUCCESS per OFF->ON */
+#ifndef OSI
+					   atomic {
+						/* the first node's ON count: the vCPU is on */
+						con[L1(t)]++; cup[L1(t)]--;
+						assert(!running[t]);	/* one SUCCESS per OFF->ON */
+						running[t] = true
+					   };
+					   atomic { con[L2(t)]++; cup[L2(t)]-- };
+					   atomic { con[L3]++; cup[L3]-- };
+#else
+					   assert(!running[t]);
 					   running[t] = true;
+#endif
 					   st[t] = ON
 					fi;
 					done = true
@@ -152,16 +201,6 @@ inline osi_scan(me, i, s, b, ok, off)
 			i++
 		od
 	}
-}
-
-/* lib/vpsci_topology.c: AFFINITY_INFO at level 0 */
-inline affinity_info(t, s)
-{
-	/*
-	 * The load that decides the answer: it only ever returns a committed
-	 * state, and ON exactly when the target was started and not turned off.
-	 */
-	atomic { stable(st[t]) -> s = st[t]; assert(is_on(s) == running[t]) }
 }
 
 /* lib/vpsci_system.c: system_event() for SYSTEM_OFF/RESET/RESET2/OFF2 */
@@ -265,19 +304,29 @@ end_parked:
 		n++
 	   };
 		if
-		:: t = 0
-		:: t = 1
-		:: N > 2 -> t = 2
-		:: N > 3 -> t = 3
-		fi;
-		if
-		:: cpu_on(me, t, s, ys, done)
-#ifndef OSI
-		:: affinity_info(t, s)
-#endif
+		:: /*
+		    * CPU_ON of another vCPU (of itself: ALREADY_ON, no transition,
+		    * with -DOSI a bump of the counters, which only makes scans
+		    * fail). No symmetry reduction: vCPUs 2 and 3 would be alike
+		    * but for the order in which the system calls and the OSI
+		    * scans visit the vCPUs, which is part of what is checked.
+		    */
+		   if
+		   :: me != 0 -> t = 0
+		   :: me != 1 -> t = 1
+		   :: N > 2 && me != 2 -> t = 2
+		   :: N > 3 && me != 3 -> t = 3
+		   fi;
+		   cpu_on(me, t, s, ys, done)
 		:: /* CPU_OFF: the caller's own ON -> OFF; the host parks it */
 		   TR_BEGIN;
+		   AFF_ADD(cdn, me, 1);
 		   atomic { running[me] = false; st[me] = OFF };
+#ifndef OSI
+		   atomic { con[L1(me)]--; cdn[L1(me)]-- };
+		   atomic { con[L2(me)]--; cdn[L2(me)]-- };
+		   atomic { con[L3]--; cdn[L3]-- };
+#endif
 		   TR_END
 		:: /* CPU_SUSPEND, then vpsci_vcpu_wake() */
 		   st[me] = SUSP;
@@ -288,13 +337,13 @@ end_parked:
 		:: /* OSI CPU_SUSPEND powering the cluster down, then the wake-up */
 		   osi_scan(me, i, s, ys, ok, false);
 		   if
-		   :: !ok -> goto next	/* DENIED */
-		   :: else -> skip
-		   fi;
-		   st[me] = SUSP;
-		   TR_BEGIN;
-		   st[me] = ON;
-		   TR_END
+		   :: ok ->
+			st[me] = SUSP;
+			TR_BEGIN;
+			st[me] = ON;
+			TR_END
+		   :: else -> skip	/* DENIED */
+		   fi
 		:: /* PSCI_SET_SUSPEND_MODE(PC) from OSI: the caller must be the last */
 		   osi_scan(me, i, s, ys, ok, true)
 #else
@@ -306,10 +355,41 @@ end_parked:
 		   fi
 #endif
 		fi;
-next:
-		skip
+		/*
+		 * Every local is dead between calls (each call sets what it reads
+		 * first): clearing them merges states that differ only there.
+		 */
+		d_step { t = 0; s = 0; ys = 0; i = 0; done = false; ok = false }
 	od
 }
+
+#ifndef OSI
+/*
+ * What AFFINITY_INFO answers from node n's counter word at this instant
+ * (node_answer()): ON if more ON than DOWN, OFF if neither ON nor UP, else
+ * it waits. The answer must be the ghost state's: some vCPU of the node
+ * running for ON, none for OFF. No count goes below zero or past its
+ * bound: a vCPU restarted before its CPU_OFF has taken back its ON count
+ * is counted twice for a while (once under DOWN), so ON <= 2N.
+ */
+#define IN(i, n)	((i) < N && ((n) == L1(i) || (n) == L2(i) || (n) == L3))
+#define ANY_RUNNING(n)	((IN(0, n) && running[0]) || (IN(1, n) && running[1]) || \
+			 (IN(2, n) && running[2]) || (IN(3, n) && running[3]))
+#define NODE_OK(n)	((n) >= NN || cdn[n] <= con[n] && con[n] <= 2 * N && cup[n] <= N && \
+			 (con[n] <= cdn[n] || ANY_RUNNING(n)) && \
+			 (con[n] != 0 || cup[n] != 0 || !ANY_RUNNING(n)))
+/* Level 0: a committed state word is ON exactly for a running vCPU. */
+#define CPU_OK(i)	((i) >= N || st[i] == CLAIMED || is_on(st[i]) == running[i])
+#define AFF_OK		(NODE_OK(0) && NODE_OK(1) && NODE_OK(2) && NODE_OK(3) && \
+			 NODE_OK(4) && NODE_OK(5) && NODE_OK(6) && \
+			 CPU_OK(0) && CPU_OK(1) && CPU_OK(2) && CPU_OK(3))
+
+active proctype monitor()
+{
+end_monitor:
+	atomic { !AFF_OK -> assert(AFF_OK) }
+}
+#endif
 
 init
 {
@@ -318,6 +398,11 @@ init
 	atomic {
 		st[0] = ON;
 		running[0] = true;
+#ifndef OSI
+		con[L1(0)] = 1;
+		con[L2(0)] = 1;
+		con[L3] = 1;
+#endif
 		k = 0;
 		do
 		:: k == N -> break

@@ -30,6 +30,7 @@ TB_INDEX_MAX_AGE=${TB_INDEX_MAX_AGE:-86400}
 # testbed/run --help). Infrastructure failures use 118..125 so that
 # testbed/run can pass COMMAND's own (usually small) status through unchanged.
 TB_E_USAGE=2		# bad command line
+TB_E_SHARE=117		# a --share directory could not be mounted inside the testbed
 TB_E_NOKVM=118		# no usable /dev/kvm inside the testbed
 TB_E_NOFILTER=119	# host kernel lacks the SMCCC filter
 TB_E_TOOL=120		# a host tool is missing
@@ -51,6 +52,19 @@ tb_die() {
 	shift
 	printf '%s: error: %s\n' "$tb_prog" "$*" >&2
 	exit "$st"
+}
+
+# tb_bad MESSAGE...: a bad command line: the message and where to look, then
+# exit $TB_E_USAGE.
+tb_bad() {
+	tb_log "$*"
+	tb_log "try 'testbed/$tb_prog --help'"
+	exit $TB_E_USAGE
+}
+
+# tb_is_uint STRING: is STRING a non-empty run of decimal digits?
+tb_is_uint() {
+	case "$1" in '' | *[!0-9]*) return 1 ;; esac
 }
 
 # tb_need_tools TOOL[:PACKAGE]...: fail early, naming the Debian package.
@@ -320,6 +334,36 @@ tb_watch() {
 	if [ -n "$bpat" ] && [ -z "$TB_BOOT_MS" ] && grep -q "$bpat" "$log" 2>/dev/null; then
 		TB_BOOT_MS=$(($(tb_now_ms) - t0))
 	fi
+}
+
+# tb_virtiofsd: the path of a virtiofsd (the --share backend), or a clear
+# failure: Debian's virtiofsd package (/usr/libexec), or the C virtiofsd that
+# bookworm's qemu-system-common ships in /usr/lib/qemu.
+tb_virtiofsd() {
+	local v
+	for v in "$(command -v virtiofsd 2>/dev/null)" /usr/libexec/virtiofsd \
+		/usr/lib/qemu/virtiofsd; do
+		[ -n "$v" ] && [ -x "$v" ] && { echo "$v"; return 0; }
+	done
+	tb_die $TB_E_TOOL "--share needs virtiofsd (Debian package virtiofsd, or" \
+		"qemu-system-common on bookworm; run 'make setup')"
+}
+
+# tb_share_start SOCKET HOSTDIR LOG: a virtiofsd serving HOSTDIR on SOCKET
+# in the background (its pid in TB_SHARE_PID), once the socket exists.
+tb_share_start() {
+	local i
+	rm -f "$1"
+	"$(tb_virtiofsd)" --socket-path="$1" -o source="$2" -o cache=auto \
+		-o sandbox=chroot >"$3" 2>&1 </dev/null &
+	TB_SHARE_PID=$!
+	i=0
+	while [ ! -S "$1" ] && [ $i -lt 100 ]; do
+		kill -0 "$TB_SHARE_PID" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -S "$1" ] || { sed 's/^/    /' "$3" >&2; tb_die $TB_E_TOOL "virtiofsd did not start for $2"; }
 }
 
 # tb_help: print the calling script's header comment (from line 4 to the

@@ -14,13 +14,6 @@
 
 #include "vmm.h"
 
-static _Thread_local int crash_vcpu = -1;	/* this thread's vCPU index, -1: none */
-
-void crash_set_vcpu(int idx)
-{
-	crash_vcpu = idx;
-}
-
 #if !defined(__SANITIZE_ADDRESS__)
 static size_t put_str(char *buf, size_t pos, size_t size, const char *s)
 {
@@ -57,6 +50,7 @@ static size_t put_dec(char *buf, size_t pos, size_t size, unsigned int v)
 
 static void crash_handler(int sig, siginfo_t *si, void *uc_arg)
 {
+	const struct vcpu *v = vcpu_current();	/* a thread-local read: async-signal-safe */
 	char line[256];
 	size_t n = 0;
 
@@ -64,9 +58,9 @@ static void crash_handler(int sig, siginfo_t *si, void *uc_arg)
 	n = put_dec(line, n, sizeof(line), (unsigned int)sig);
 	n = put_str(line, n, sizeof(line), " at address ");
 	n = put_hex(line, n, sizeof(line), (uint64_t)(uintptr_t)si->si_addr);
-	if (crash_vcpu >= 0) {
+	if (v) {
 		n = put_str(line, n, sizeof(line), " in vcpu");
-		n = put_dec(line, n, sizeof(line), (unsigned int)crash_vcpu);
+		n = put_dec(line, n, sizeof(line), v->idx);
 	} else {
 		n = put_str(line, n, sizeof(line), " in a non-vCPU thread");
 	}

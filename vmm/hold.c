@@ -20,9 +20,8 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
+#include "log.h"
 #include "vmm.h"
-
-static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * Called by a vCPU's own thread whenever KVM_RUN returned EINTR: if another
@@ -102,7 +101,7 @@ int vcpu_others_off(struct vcpu *self)
 	struct vmm *vm = self->vm;
 	int all_off = 1;
 
-	if (pthread_mutex_trylock(&hold_lock) != 0)
+	if (pthread_mutex_trylock(&vm->hold_lock) != 0)
 		return 0;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *o = &vm->vcpus[i];
@@ -127,6 +126,6 @@ int vcpu_others_off(struct vcpu *self)
 			all_off = 0;
 	}
 	release(vm, self);
-	pthread_mutex_unlock(&hold_lock);
+	pthread_mutex_unlock(&vm->hold_lock);
 	return all_off;
 }

@@ -16,12 +16,7 @@
 #define VMM_GIC_REDIST2_BASE	0x4000000000ull	/* high region, as virt's highmem */
 #define VMM_GIC_REDIST2_SIZE	0x0004000000ull
 #define VMM_GIC_REDIST_STRIDE	0x20000ull	/* 2 x 64 KiB frames per vCPU */
-#define VMM_UART_BASE		0x09000000ull
-#define VMM_UART_SIZE		0x00001000ull
-#define VMM_UART_SPI		1		/* GIC SPI 1 = INTID 33 */
-#define VMM_RTC_BASE		0x09010000ull	/* PL031, as on virt */
-#define VMM_RTC_SIZE		0x00001000ull
-#define VMM_RTC_SPI		2		/* GIC SPI 2 = INTID 34 */
+/* The devices on the MMIO bus (PL011, PL031): hw/virt.c's table. */
 #define VMM_RAM_BASE		0x40000000ull
 #define VMM_NR_IRQS		128		/* SPIs + 32 private */
 /* Guest disks (disk.c): pmem regions from 320 GiB, each 1 GiB aligned, below 1 TiB. */

@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boot.h"
+#include "hw/hw.h"
+#include "log.h"
 #include "vmm.h"
 
 #define IMAGE_MAGIC		0x644d5241u	/* "ARM\x64" at offset 56 */

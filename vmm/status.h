@@ -8,6 +8,7 @@
 
 /* Exit statuses of vpsci-run (documented in --help and docs/vpsci-run.md). */
 enum vmm_status {
+	VMM_GO_ON		= -1,	/* not an exit status: no reason to exit, go on */
 	VMM_EXIT_OFF		= 0,	/* the guest powered off (SYSTEM_OFF) */
 	VMM_EXIT_USAGE		= 1,	/* bad options, bad image, too many vCPUs, too much RAM */
 	VMM_EXIT_HOST		= 2,	/* host or KVM error: no /dev/kvm, no SMCCC filter, ioctl */

@@ -19,33 +19,52 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "device.h"
 #include "kvm_compat.h"
+#include "log.h"
 #include "vmm.h"
 
 #define SIG_KICK		SIGUSR2
 
-int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
+#define CORE_REG(r)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(r))
+#define SCTLR_M		(1ull << 0)	/* MMU */
+#define SCTLR_C		(1ull << 2)	/* data cache */
+#define SCTLR_I		(1ull << 12)	/* instruction cache */
+#define SCTLR_EE	(1ull << 25)	/* big-endian data at EL1 */
+
+/*
+ * The vCPU this thread runs, NULL in other threads: the crash handler names
+ * it (a signal handler has no other way to know), and ops->cpu_stop needs
+ * the caller (the engine calls it from the calling vCPU's thread).
+ */
+static _Thread_local struct vcpu *this_vcpu;
+
+struct vcpu *vcpu_current(void)
+{
+	return this_vcpu;
+}
+
+/* KVM_GET_ONE_REG / KVM_SET_ONE_REG of register id through *val. 0 or -errno after a message. */
+static int one_reg(struct vcpu *v, unsigned long op, const char *what, uint64_t id, uint64_t *val)
 {
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
+	int e;
 
-	if (ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0) {
-		vmm_log("vcpu%" PRIu32 ": KVM_GET_ONE_REG 0x%" PRIx64 ": %s", v->idx, id,
-			strerror(errno));
-		return -1;
-	}
-	return 0;
+	if (ioctl(v->fd, op, &r) == 0)
+		return 0;
+	e = errno;
+	vmm_log("vcpu%" PRIu32 ": %s 0x%" PRIx64 ": %s", v->idx, what, id, strerror(e));
+	return -e;
+}
+
+int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
+{
+	return one_reg(v, KVM_GET_ONE_REG, "KVM_GET_ONE_REG", id, val);
 }
 
 int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val)
 {
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&val };
-
-	if (ioctl(v->fd, KVM_SET_ONE_REG, &r) < 0) {
-		vmm_log("vcpu%" PRIu32 ": KVM_SET_ONE_REG 0x%" PRIx64 ": %s", v->idx, id,
-			strerror(errno));
-		return -1;
-	}
-	return 0;
+	return one_reg(v, KVM_SET_ONE_REG, "KVM_SET_ONE_REG", id, &val);
 }
 
 /* KVM_ARM_VCPU_INIT: (re)initialise to the architectural reset state. */
@@ -55,10 +74,39 @@ static int vcpu_init(struct vcpu *v, uint32_t features)
 
 	init.features[0] = features;
 	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0) {
+		int e = errno;
+
 		vmm_log("vcpu%" PRIu32 ": KVM_ARM_VCPU_INIT (features 0x%" PRIx32 "): %s", v->idx,
-			features, strerror(errno));
+			features, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+/*
+ * --cpus-per-cluster: MPIDR Aff1 = cluster, Aff0 = CPU in cluster. Set after
+ * every KVM_ARM_VCPU_INIT (a vCPU reset gives back KVM's default MPIDR), and
+ * before the first KVM_RUN, when KVM builds its MPIDR-to-vCPU map.
+ * Returns 0 or -1 after a message.
+ */
+static int vcpu_set_mpidr(struct vcpu *v)
+{
+	unsigned int n = v->vm->opts->pm.cpus_per_cluster;
+	uint64_t aff, got;
+
+	if (!n)
+		return 0;
+	aff = ((uint64_t)(v->idx / n) << 8) | (v->idx % n);
+	/* MPIDR_EL1 bit 31 is RES1. */
+	if (vcpu_set_reg(v, VMM_REG_MPIDR_EL1, aff | (1ull << 31)) < 0 ||
+	    vcpu_get_reg(v, VMM_REG_MPIDR_EL1, &got) < 0)
+		return -1;
+	if ((got & VPSCI_MPIDR_AFF_MASK) != aff) {
+		vmm_log("vcpu%" PRIu32 ": --cpus-per-cluster: KVM kept MPIDR 0x%" PRIx64
+			" instead of 0x%" PRIx64, v->idx, got, aff);
 		return -1;
 	}
+	v->mpidr = aff;
 	return 0;
 }
 
@@ -70,6 +118,7 @@ int vcpu_create(struct vmm *vm, struct vcpu *v)
 
 	v->vm = vm;
 	v->fd = -1;
+	v->last_unknown_mmio = ~0ull;
 	pthread_mutex_init(&v->lock, NULL);
 	pthread_cond_init(&v->cond, NULL);
 	atomic_init(&v->stop, false);
@@ -90,8 +139,8 @@ int vcpu_create(struct vmm *vm, struct vcpu *v)
 		vmm_log("vcpu%" PRIu32 ": mmap kvm_run: %s", v->idx, strerror(errno));
 		return -1;
 	}
-	if (psci_vcpu_init_features(vm, v->idx, &features) < 0 || vcpu_init(v, features) < 0 ||
-	    pm_vcpu_mpidr(v) < 0)
+	features = vm->vcpu_features | (v->idx ? 1u << KVM_ARM_VCPU_POWER_OFF : 0);
+	if (vcpu_init(v, features) < 0 || vcpu_set_mpidr(v) < 0)
 		return -1;
 	if (vcpu_get_reg(v, VMM_REG_MPIDR_EL1, &v->mpidr) < 0)
 		return -1;
@@ -101,49 +150,117 @@ int vcpu_create(struct vmm *vm, struct vcpu *v)
 }
 
 /*
- * Start this (own) vCPU at a PSCI entry point from a clean architectural
- * state (DEN0022 5.5 CPU_ON, 5.3 power-down wake-ups): re-issue
- * KVM_ARM_VCPU_INIT without POWER_OFF (a full reset, state RUNNABLE), then
- * PC, x0 = context_id, EL1h with DAIF masked, the caller's endianness.
+ * Start this (own) vCPU at a PSCI entry point (DEN0022 5.5 CPU_ON, 5.3 and
+ * 6.4 power-down wake-ups): PC = entry, x0 = context id, EL1h with DAIF
+ * masked, MMU and caches off, the caller's endianness.
+ * VCPU_ENTRY_RESET re-issues KVM_ARM_VCPU_INIT without POWER_OFF first (a
+ * full reset, state RUNNABLE). VCPU_ENTRY_WARM does not: that would also
+ * reset the timer and MPIDR under a running VM, and the other system
+ * registers are UNKNOWN after a power-down anyway (the OS restores what it
+ * needs); instead every other general-purpose register and both stack
+ * pointers are zeroed, so nothing of the caller's register state survives.
+ * Returns 0 or -1 after a message.
  */
-int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e)
+int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e, enum vcpu_entry how)
 {
-	uint32_t features;
+	uint64_t sctlr;
 
 	if (e->aarch32) {
 		vmm_log("vcpu%" PRIu32 ": AArch32 entry points are not supported", v->idx);
 		return -1;
 	}
-	if (psci_vcpu_init_features(v->vm, 0, &features) < 0 || vcpu_init(v, features) < 0 ||
-	    pm_vcpu_mpidr(v) < 0)
+	if (how == VCPU_ENTRY_RESET &&
+	    (vcpu_init(v, v->vm->vcpu_features) < 0 || vcpu_set_mpidr(v) < 0))
 		return -1;
-	if (vcpu_set_reg(v, VMM_REG_PC, e->pc) < 0 || vcpu_set_reg(v, VMM_REG_X(0),
-								   e->context_id) < 0 ||
+	for (unsigned int i = 1; how == VCPU_ENTRY_WARM && i < 31; i++)
+		if (vcpu_set_reg(v, VMM_REG_X(i), 0) < 0)
+			return -1;
+	if (how == VCPU_ENTRY_WARM &&
+	    (vcpu_set_reg(v, CORE_REG(regs.sp), 0) < 0 || vcpu_set_reg(v, CORE_REG(sp_el1), 0) < 0))
+		return -1;
+	if (vcpu_set_reg(v, VMM_REG_PC, e->pc) < 0 ||
+	    vcpu_set_reg(v, VMM_REG_X(0), e->context_id) < 0 ||
 	    vcpu_set_reg(v, VMM_REG_PSTATE, VPSCI_ENTRY_PSTATE_AARCH64) < 0)
 		return -1;
-	if (e->big_endian) {
-		uint64_t sctlr;
+	/* After a reset SCTLR_EL1 has M, C, I and EE clear: only EE may need setting. */
+	if (how == VCPU_ENTRY_RESET && !e->big_endian)
+		return 0;
+	if (vcpu_get_reg(v, VMM_REG_SCTLR_EL1, &sctlr) < 0)
+		return -1;
+	sctlr &= ~(SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_EE);
+	if (e->big_endian)
+		sctlr |= SCTLR_EE;
+	return vcpu_set_reg(v, VMM_REG_SCTLR_EL1, sctlr);
+}
 
-		if (vcpu_get_reg(v, VMM_REG_SCTLR_EL1, &sctlr) < 0 ||
-		    vcpu_set_reg(v, VMM_REG_SCTLR_EL1, sctlr | (1ull << 25)) < 0)
-			return -1;
+/*
+ * ops->cpu_on: hand the request to the target's thread. The engine holds
+ * the target claimed, so this only records the entry and signals; the target
+ * may not have parked yet after its CPU_OFF, and finds the request when it
+ * does (wait_on() checks before waiting). Returns 0, or -1 when the target
+ * is stopping (VM teardown) -- a snapshot's pause keeps the request, so the
+ * target restarts from it after --restore.
+ */
+int vcpu_request_on(struct vcpu *v, const struct vpsci_entry *e)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&v->lock);
+	if ((v->stopped || atomic_load(&v->stop)) && !atomic_load(&v->vm->pausing)) {
+		ret = -1;
+	} else {
+		v->on_entry = *e;
+		v->on_pending = true;
+		pthread_cond_broadcast(&v->cond);
 	}
+	pthread_mutex_unlock(&v->lock);
+	return ret;
+}
+
+/*
+ * A powered-off vCPU waits here, in userspace, for vcpu_request_on(); then
+ * it starts itself at the entry point (its own thread: the thread rule).
+ * Returns 0 when started, -1 when the VM is being torn down.
+ */
+static int wait_on(struct vcpu *v)
+{
+	struct vpsci_entry e;
+
+	pthread_mutex_lock(&v->lock);
+	while (!v->on_pending && !atomic_load(&v->stop))
+		pthread_cond_wait(&v->cond, &v->lock);
+	if (atomic_load(&v->stop)) {
+		pthread_mutex_unlock(&v->lock);
+		return -1;
+	}
+	e = v->on_entry;
+	v->on_pending = false;
+	pthread_mutex_unlock(&v->lock);
+	if (vcpu_enter_at(v, &e, VCPU_ENTRY_RESET) < 0) {
+		vm_finish(v->vm, VMM_OUT_HOST_ERROR);
+		return -1;
+	}
+	vmm_debug("vcpu%" PRIu32 ": on at 0x%" PRIx64 ", context 0x%" PRIx64, v->idx, e.pc,
+		  e.context_id);
 	return 0;
 }
 
-/* Unknown MMIO: reads as zero, writes ignored, logged once per address with -v. */
+/*
+ * An MMIO exit goes to the device whose window holds the address (the
+ * bus, device.h). Unknown MMIO: reads as zero, writes ignored, logged once
+ * per address with -v.
+ */
 static void handle_mmio(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
-	static _Thread_local uint64_t last_unknown = ~0ull;
 
-	if (uart_mmio(run->mmio.phys_addr, run->mmio.data, run->mmio.len, run->mmio.is_write) ||
-	    rtc_mmio(run->mmio.phys_addr, run->mmio.data, run->mmio.len, run->mmio.is_write))
+	if (vmm_bus_mmio(v->vm->devices, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
+			 run->mmio.is_write))
 		return;
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (run->mmio.phys_addr != last_unknown) {
-		last_unknown = run->mmio.phys_addr;
+	if (run->mmio.phys_addr != v->last_unknown_mmio) {
+		v->last_unknown_mmio = run->mmio.phys_addr;
 		vmm_debug("vcpu%" PRIu32 ": %s of %u bytes at unmapped 0x%" PRIx64 " ignored",
 			  v->idx, run->mmio.is_write ? "write" : "read", run->mmio.len,
 			  (uint64_t)run->mmio.phys_addr);
@@ -163,96 +280,98 @@ static void kick_handler(int sig)
 	(void)sig;
 }
 
-/* The vCPU thread: park while off, run, dispatch exits by reason. */
+/*
+ * One exit of KVM_RUN, by reason: MMIO to the bus, hypercalls and system
+ * events to their owner (vm->exits). Returns whether this vCPU's run is over
+ * (the VM's outcome is set by then).
+ */
+static bool handle_exit(struct vcpu *v)
+{
+	struct vmm *vm = v->vm;
+	bool park = false, done = false;
+	int r;
+
+	switch (v->run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		handle_mmio(v);
+		return false;
+	case KVM_EXIT_INTR:
+		return false;
+	case KVM_EXIT_HYPERCALL:
+		r = vm->exits->hypercall(v, &park, &done);
+		if (r == 0 && park && !done)
+			return wait_on(v) < 0;
+		break;
+	case KVM_EXIT_SYSTEM_EVENT:
+		r = vm->exits->system_event(v, &done);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		vmm_log("vcpu%" PRIu32 ": KVM_EXIT_FAIL_ENTRY, reason 0x%llx", v->idx,
+			(unsigned long long)v->run->fail_entry.hardware_entry_failure_reason);
+		vm_finish(vm, VMM_OUT_CRASH);
+		return true;
+	case KVM_EXIT_INTERNAL_ERROR:
+		vmm_log("vcpu%" PRIu32 ": KVM_EXIT_INTERNAL_ERROR, suberror %u", v->idx,
+			v->run->internal.suberror);
+		vm_finish(vm, VMM_OUT_CRASH);
+		return true;
+	default:
+		vmm_log("vcpu%" PRIu32 ": unexpected KVM exit reason %u", v->idx,
+			v->run->exit_reason);
+		vm_finish(vm, VMM_OUT_CRASH);
+		return true;
+	}
+	if (r < 0) {
+		vm_finish(vm, VMM_OUT_HOST_ERROR);
+		return true;
+	}
+	return done;
+}
+
+/* The vCPU thread: park while off, run, hand each exit to handle_exit(). */
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
-	struct vmm *vm = v->vm;
 	sigset_t kick;
-	bool park = false, done = false;
+	bool done = false;
 
-	crash_set_vcpu((int)v->idx);
+	this_vcpu = v;
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 
 	/* Secondaries start off in user mode: wait for CPU_ON (DEN0022 5.5). */
-	if (v->start_parked && psci_wait_park(v) < 0)
-		goto out;
-
-	while (!done) {
-		if (atomic_load(&v->stop))
-			break;
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN) {
-				__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
-				vcpu_hold_point(v);
-				continue;
-			}
+	if (v->start_parked && wait_on(v) < 0)
+		done = true;
+	while (!done && !atomic_load(&v->stop)) {
+		if (ioctl(v->fd, KVM_RUN, 0) == 0) {
+			done = handle_exit(v);
+		} else if (errno == EINTR || errno == EAGAIN) {
+			__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+			vcpu_hold_point(v);
+		} else {
 			vmm_log("vcpu%" PRIu32 ": KVM_RUN: %s", v->idx, strerror(errno));
-			vm_finish(vm, VMM_OUT_HOST_ERROR);
-			break;
-		}
-		switch (v->run->exit_reason) {
-		case KVM_EXIT_MMIO:
-			handle_mmio(v);
-			break;
-		case KVM_EXIT_HYPERCALL:
-			park = false;
-			if (psci_handle_hypercall(v, &park, &done) < 0) {
-				vm_finish(vm, VMM_OUT_HOST_ERROR);
-				done = true;
-			} else if (park && psci_wait_park(v) < 0) {
-				done = true;
-			}
-			break;
-		case KVM_EXIT_SYSTEM_EVENT:
-			if (psci_handle_system_event(v, &done) < 0) {
-				vm_finish(vm, VMM_OUT_HOST_ERROR);
-				done = true;
-			}
-			break;
-		case KVM_EXIT_FAIL_ENTRY:
-			vmm_log("vcpu%" PRIu32 ": KVM_EXIT_FAIL_ENTRY, reason 0x%llx", v->idx,
-				(unsigned long long)
-				v->run->fail_entry.hardware_entry_failure_reason);
-			vm_finish(vm, VMM_OUT_CRASH);
+			vm_finish(v->vm, VMM_OUT_HOST_ERROR);
 			done = true;
-			break;
-		case KVM_EXIT_INTERNAL_ERROR:
-			vmm_log("vcpu%" PRIu32 ": KVM_EXIT_INTERNAL_ERROR, suberror %u", v->idx,
-				v->run->internal.suberror);
-			vm_finish(vm, VMM_OUT_CRASH);
-			done = true;
-			break;
-		case KVM_EXIT_INTR:
-			break;
-		default:
-			vmm_log("vcpu%" PRIu32 ": unexpected KVM exit reason %u", v->idx,
-				v->run->exit_reason);
-			vm_finish(vm, VMM_OUT_CRASH);
-			done = true;
-			break;
 		}
 	}
-out:
 	mark_stopped(v);
 	return NULL;
 }
 
-/* Install the kick handler once: no SA_RESTART, so KVM_RUN returns EINTR. */
+/*
+ * Install the kick handler: no SA_RESTART, so KVM_RUN returns EINTR. The
+ * same handler every time, so installing it again (each vCPU, each boot)
+ * changes nothing and needs no "done" flag.
+ */
 static void kick_setup(void)
 {
-	static bool done;
 	struct sigaction sa;
 
-	if (done)
-		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = kick_handler;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIG_KICK, &sa, NULL);
-	done = true;
 }
 
 int vcpu_start(struct vcpu *v)

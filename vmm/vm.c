@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * One VM for one boot: KVM VM, guest RAM, vCPUs, in-kernel vGIC (v3, or v2
- * where that is all the host has), PSCI set-up, images, then the run: one
- * thread per vCPU while the main thread waits for an outcome and tears down.
+ * One VM for one boot: KVM VM, guest RAM, vCPUs, the devices of the run's
+ * registry attached (the in-kernel vGIC first), PSCI set-up, images, then
+ * the run: one thread per vCPU while the main thread waits for an outcome
+ * and tears down.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,7 +14,9 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "device.h"
 #include "kvm_compat.h"
+#include "log.h"
 #include "vmm.h"
 
 /* Record why the run ends (first caller wins) and wake the main thread. */
@@ -24,6 +27,37 @@ void vm_finish(struct vmm *vm, enum vmm_outcome out)
 		vm->outcome = out;
 	pthread_cond_broadcast(&vm->cond);
 	pthread_mutex_unlock(&vm->lock);
+}
+
+/* A SYSTEM_SUSPEND was accepted: only wake-ups from now on count. */
+void vm_wake_clear(struct vmm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->wake = false;
+	pthread_mutex_unlock(&vm->lock);
+}
+
+/*
+ * v sleeps in SYSTEM_SUSPEND (vm_wake() kicks it), or, with NULL, no longer:
+ * the wake-up is consumed.
+ */
+void vm_set_suspended(struct vmm *vm, struct vcpu *v)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->susp_vcpu = v;
+	if (!v) {
+		vm->wake = false;
+		vm->wake_reason = NULL;
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
+/* Which device's interrupt woke a SYSTEM_SUSPEND ("rtc", "uart"), else "interrupt". */
+const char *vm_irq_source(struct vmm *vm)
+{
+	const char *name = vmm_devices_irq_source(vm->devices);
+
+	return name ? name : "interrupt";
 }
 
 /*
@@ -41,76 +75,6 @@ void vm_wake(struct vmm *vm, const char *reason)
 		vcpu_kick(vm->susp_vcpu);
 	pthread_cond_broadcast(&vm->cond);
 	pthread_mutex_unlock(&vm->lock);
-}
-
-static int gic_attr(struct vmm *vm, uint32_t group, uint64_t attr, void *val, const char *what)
-{
-	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (uintptr_t)val };
-
-	if (ioctl(vm->gic_fd, KVM_SET_DEVICE_ATTR, &a) < 0) {
-		vmm_log("vGICv%d: KVM_SET_DEVICE_ATTR(%s): %s", vm->gic_version, what,
-			strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Create the in-kernel GIC at QEMU virt's addresses. GICv3 redistributors
- * go in virt's low region (123 vCPUs) and, past that, its high one.
- */
-static int gic_create(struct vmm *vm)
-{
-	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	uint64_t addr;
-	uint32_t nr_irqs = VMM_NR_IRQS;
-
-	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) == 0) {
-		unsigned int low = (unsigned int)(VMM_GIC_REDIST_SIZE / VMM_GIC_REDIST_STRIDE);
-		unsigned int nlow = vm->nr_vcpus < low ? vm->nr_vcpus : low;
-
-		vm->gic_version = 3;
-		vm->gic_fd = (int)dev.fd;
-		addr = VMM_GIC_DIST_BASE;
-		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &addr,
-			     "distributor address"))
-			return -1;
-		/* REDIST_REGION: count [63:52], base [51:16], index [11:0] */
-		addr = ((uint64_t)nlow << 52) | VMM_GIC_REDIST_BASE;
-		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION,
-			     &addr, "redistributor region 0"))
-			return -1;
-		if (vm->nr_vcpus > nlow) {
-			addr = ((uint64_t)(vm->nr_vcpus - nlow) << 52) | VMM_GIC_REDIST2_BASE | 1;
-			if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
-				     KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, &addr,
-				     "redistributor region 1"))
-				return -1;
-		}
-	} else {
-		int err3 = errno;
-
-		dev.type = KVM_DEV_TYPE_ARM_VGIC_V2;
-		if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0) {
-			vmm_log("KVM_CREATE_DEVICE: no in-kernel GICv3 (%s) nor GICv2 (%s)",
-				strerror(err3), strerror(errno));
-			return -1;
-		}
-		vm->gic_version = 2;
-		vm->gic_fd = (int)dev.fd;
-		addr = VMM_GIC_DIST_BASE;
-		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, &addr,
-			     "distributor address"))
-			return -1;
-		addr = VMM_GIC_CPU_BASE;
-		if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_CPU, &addr,
-			     "CPU interface address"))
-			return -1;
-	}
-	if (gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs, "NR_IRQS") ||
-	    gic_attr(vm, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL, "CTRL_INIT"))
-		return -1;
-	return 0;
 }
 
 /*
@@ -149,22 +113,19 @@ int vm_host_check(int kvm_fd, const struct vmm_opts *o, unsigned int *max_vcpus)
 }
 
 /*
- * Build the VM for one boot. Returns 0 or a VMM_EXIT_* status (after a
- * message); vm_destroy() cleans up either way.
+ * The VM of one boot, first part: the KVM VM and its RAM. Returns 0 or a
+ * VMM_EXIT_* status (after a message); vm_destroy() cleans up either way.
  */
 int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 {
 	struct kvm_userspace_memory_region region;
-	struct kvm_vcpu_init target;
-	struct vcpu *v0;
-	int r;
 
 	vm->opts = o;
 	vm->kvm_fd = kvm_fd;
 	vm->vm_fd = -1;
-	vm->gic_fd = -1;
 	vm->nr_vcpus = o->cpus;
 	vm->ram_size = o->mem_mib << 20;
+	pthread_mutex_init(&vm->hold_lock, NULL);
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
 	atomic_init(&vm->pausing, false);
@@ -176,10 +137,6 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 		vmm_log("KVM_CREATE_VM: %s", strerror(errno));
 		return VMM_EXIT_HOST;
 	}
-	r = psci_resolve(vm);
-	if (r)
-		return r;
-
 	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->ram == MAP_FAILED) {
@@ -198,10 +155,18 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 			strerror(errno));
 		return VMM_EXIT_HOST;
 	}
+	return 0;
+}
 
-	r = disk_map_all(vm);
-	if (r)
-		return r;
+/*
+ * Second part, once psci/ has set vm->vcpu_features and vm->exits: the
+ * vCPUs (secondaries powered off), then the devices of the run's registry
+ * (the in-kernel vGIC first). Returns 0 or a VMM_EXIT_* status after a
+ * message.
+ */
+int vm_create_vcpus(struct vmm *vm)
+{
+	struct kvm_vcpu_init target;
 
 	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &target) < 0) {
 		vmm_log("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
@@ -220,23 +185,22 @@ int vm_create(struct vmm *vm, const struct vmm_opts *o, int kvm_fd)
 		if (vcpu_create(vm, &vm->vcpus[i]) < 0)
 			return VMM_EXIT_HOST;
 	}
-	if (gic_create(vm) < 0)
+	/* The devices (vGIC, console, RTC, disks), once every vCPU exists. */
+	if (vmm_devices_attach(vm->devices, vm) < 0)
 		return VMM_EXIT_HOST;
 	if (vm->gic_version == 2 && vm->nr_vcpus > 8) {
 		vmm_log("--cpus %u: too many vCPUs, this host only has a GICv2 (8 vCPUs at most)",
 			vm->nr_vcpus);
 		return VMM_EXIT_USAGE;
 	}
-	r = psci_setup(vm);
-	if (r)
-		return r;
-	if (o->restore_path && vm->boot_nr == 0)
-		return snapshot_restore(vm);	/* RAM, vCPUs, GIC, UART, engine from the file */
-	if (loader_load(vm) < 0)
-		return VMM_EXIT_USAGE;
+	return 0;
+}
 
-	/* Boot protocol (booting.rst): x0 = DTB, x1..x3 = 0, PC = image, EL1h DAIF masked. */
-	v0 = &vm->vcpus[0];
+/* Boot protocol (booting.rst): x0 = DTB, x1..x3 = 0, PC = image, EL1h DAIF masked. */
+int vm_boot_regs(struct vmm *vm)
+{
+	struct vcpu *v0 = &vm->vcpus[0];
+
 	if (vcpu_set_reg(v0, VMM_REG_PC, vm->kernel_entry) < 0 ||
 	    vcpu_set_reg(v0, VMM_REG_X(0), vm->dtb_addr) < 0)
 		return VMM_EXIT_HOST;
@@ -249,8 +213,6 @@ enum vmm_outcome vm_run(struct vmm *vm)
 	enum vmm_outcome out;
 	unsigned int i;
 
-	uart_attach(vm);
-	rtc_attach(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (vcpu_start(&vm->vcpus[i]) < 0) {
 			vm_finish(vm, VMM_OUT_HOST_ERROR);
@@ -264,13 +226,14 @@ enum vmm_outcome vm_run(struct vmm *vm)
 
 	/* DEN0022 5.10-5.12: stop every vCPU before the event takes effect. */
 	vcpu_stop_others(vm, NULL);
-	uart_detach();
-	rtc_detach();
 	return out;
 }
 
 void vm_destroy(struct vmm *vm)
 {
+	/* Devices first: no callback of theirs may reach a VM being torn down. */
+	if (vm->devices)
+		vmm_devices_detach(vm->devices);
 	if (vm->vcpus) {
 		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 			vcpu_destroy(&vm->vcpus[i]);
@@ -279,16 +242,13 @@ void vm_destroy(struct vmm *vm)
 	}
 	vpsci_destroy(vm->psci);
 	vm->psci = NULL;
-	if (vm->gic_fd >= 0)
-		close(vm->gic_fd);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
-	if (vm->opts)
-		disk_unmap_all(vm);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	vm->ram = NULL;
-	vm->gic_fd = vm->vm_fd = -1;
+	vm->vm_fd = -1;
+	pthread_mutex_destroy(&vm->hold_lock);
 	pthread_mutex_destroy(&vm->lock);
 	pthread_cond_destroy(&vm->cond);
 }

@@ -17,68 +17,11 @@
 
 #include <vpsci/vpsci.h>
 
+#include "config.h"
 #include "layout.h"
-#include "psci/pm.h"
+#include "machine.h"
 #include "status.h"
-
-enum vmm_psci_mode {
-	VMM_PSCI_USER,		/* the whole PSCI range goes to libvpsci */
-	VMM_PSCI_HYBRID,	/* hot CPU calls in KVM, the rest in libvpsci */
-	VMM_PSCI_KERNEL,	/* KVM's in-kernel PSCI; only system events seen */
-};
-
-/* One --disk: a file the guest sees as a DT pmem-region (disk.c). */
-struct vmm_disk {
-	const char *path;
-	int fd;
-	uint64_t size;
-	uint64_t gpa;
-};
-
-/* Options given on the command line, for --resume's contradiction check. */
-enum vmm_given {
-	VMM_GIVEN_KERNEL	= 1u << 0,
-	VMM_GIVEN_INITRD	= 1u << 1,
-	VMM_GIVEN_APPEND	= 1u << 2,
-	VMM_GIVEN_CPUS		= 1u << 3,
-	VMM_GIVEN_MEM		= 1u << 4,
-	VMM_GIVEN_PSCI_VERSION	= 1u << 5,
-	VMM_GIVEN_CONDUIT	= 1u << 6,
-	VMM_GIVEN_SYSTEM_SUSPEND = 1u << 7,
-	VMM_GIVEN_DISK		= 1u << 8,
-};
-
-struct vmm_machine;
-
-/* Options, fixed for the whole run (every reboot uses the same). */
-struct vmm_opts {
-	const char *kernel;
-	const char *initrd;
-	const char *append;
-	unsigned int cpus;
-	uint64_t mem_mib;
-	enum vmm_psci_mode mode;
-	bool mode_set;		/* --psci given (else chosen from the host) */
-	uint32_t psci_version;	/* 0 = default for the mode */
-	enum vpsci_conduit conduit;
-	bool no_reboot;
-	bool system_suspend;	/* offer SYSTEM_SUSPEND (user mode, 1.0+; default on) */
-	bool system_suspend_set;	/* --system-suspend given explicitly */
-	const char *events_path;
-	int verbose;
-	unsigned int max_reboots;	/* 0 = unlimited */
-	struct vmm_disk disks[VMM_MAX_DISKS];	/* --disk, in order */
-	unsigned int nr_disks;
-	const char *machine_path;	/* --machine: description written on hibernation */
-	bool machine_on_off;		/* --machine-on-off: also on a plain SYSTEM_OFF */
-	const struct vmm_machine *resume;	/* --resume: the machine being resumed */
-	unsigned int given;		/* enum vmm_given bits: options on the command line */
-	const char *snapshot_path;	/* --snapshot FILE: written on SIGQUIT */
-	const char *restore_path;	/* --restore FILE: continue a snapshotted VM */
-	uint32_t snapshot_abi;		/* --snapshot-abi (tests): 0 = this build's */
-	bool snapshot_continue;		/* --snapshot-continue: run on after writing */
-	struct pm_opts pm;		/* power domains, optional functions (pm.c) */
-};
+#include "util/names.h"
 
 /* Why a VM run ended. */
 enum vmm_outcome {
@@ -93,6 +36,20 @@ enum vmm_outcome {
 };
 
 struct vmm;
+struct vcpu;
+struct vmm_devices;
+
+/*
+ * The exits the vCPU loop hands to their owner (psci/ installs them with
+ * psci_resolve()). Each returns 0, or -1 on a host error (the loop ends the
+ * run with VMM_OUT_HOST_ERROR); *done: the run is over for this vCPU.
+ */
+struct vcpu_exits {
+	/* KVM_EXIT_HYPERCALL, a forwarded HVC/SMC; *park: the caller is now off. */
+	int (*hypercall)(struct vcpu *v, bool *park, bool *done);
+	/* KVM_EXIT_SYSTEM_EVENT. */
+	int (*system_event)(struct vcpu *v, bool *done);
+};
 
 struct vcpu {
 	struct vmm *vm;
@@ -104,6 +61,7 @@ struct vcpu {
 	bool thread_started;
 	bool start_parked;		/* the thread waits for CPU_ON before running */
 	uint64_t mpidr;
+	uint64_t last_unknown_mmio;	/* -v logs an unmapped address once (vcpu.c) */
 
 	/* Protected by lock: the hand-over between this thread and others. */
 	pthread_mutex_t lock;
@@ -129,72 +87,78 @@ struct vmm {
 	uint32_t psci_version;		/* what the guest sees */
 	int kvm_fd;
 	int vm_fd;
-	int gic_fd;
-	int gic_version;		/* 2 or 3 */
+	int gic_version;		/* 2 or 3: set by the vGIC device at attach */
 	uint8_t *ram;
 	uint64_t ram_size;
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus;
 	int preferred_target;
+	uint32_t vcpu_features;		/* KVM_ARM_VCPU_INIT features but POWER_OFF (psci/) */
+	const struct vcpu_exits *exits;	/* psci/'s exit handlers */
 	bool have_filter;		/* the host has KVM's SMCCC filter */
 	uint32_t kvm_psci_version;	/* in-kernel PSCI version (kernel/hybrid) */
 	bool system_suspend;		/* SYSTEM_SUSPEND offered to the guest */
 	struct vpsci_vm *psci;
 	uint64_t kernel_entry;
 	uint64_t dtb_addr;
-	uint8_t *disk_map[VMM_MAX_DISKS];	/* MAP_SHARED views of the --disk files */
+	struct vmm_devices *devices;	/* the run's device registry (device.h), set before vm_create() */
 
+	pthread_mutex_t hold_lock;	/* one "every other vCPU off?" check at a time (hold.c) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	enum vmm_outcome outcome;	/* first one set wins */
 	bool wake;			/* a SYSTEM_SUSPEND wake source fired */
 	const char *wake_reason;	/* which one: "uart", "signal" */
 	struct vcpu *susp_vcpu;		/* the SYSTEM_SUSPEND caller, asleep */
-	struct vpsci_system_event last_event;
-	bool have_event;
 	unsigned int boot_nr;
 	atomic_bool pausing;		/* a snapshot stops the vCPUs: keep CPU_ONs pending */
 };
 
-/* crash.c */
+/*
+ * Return conventions of the middle layer (docs/design.md, section 0):
+ *   "0 / -1"      a host call or helper: 0, or negative after a vmm_log()
+ *                 naming the call (-errno where one host call failed, as
+ *                 vcpu_get_reg/vcpu_set_reg do; callers test < 0);
+ *   "0 / status"  decides how the process ends: 0 or a VMM_EXIT_* (status.h).
+ */
+
+/* crash.c: the fatal-signal reporter, on an alternate stack. */
 void crash_setup(void);
-void crash_set_vcpu(int idx);
 
-/* vm.c */
-int vm_create(struct vmm *vm, const struct vmm_opts *opts, int kvm_fd);
-enum vmm_outcome vm_run(struct vmm *vm);
+/* vm.c: one VM for one boot. vm_destroy() cleans up after any failure. */
+int vm_create(struct vmm *vm, const struct vmm_opts *opts, int kvm_fd);	/* 0 / status */
+int vm_create_vcpus(struct vmm *vm);		/* 0 / status: vCPUs, then the devices */
+int vm_boot_regs(struct vmm *vm);		/* 0 / status: the boot vCPU at the image */
+enum vmm_outcome vm_run(struct vmm *vm);	/* every vCPU thread ended on return */
 void vm_destroy(struct vmm *vm);
-void vm_finish(struct vmm *vm, enum vmm_outcome out);
-void vm_wake(struct vmm *vm, const char *reason);
-int vm_host_check(int kvm_fd, const struct vmm_opts *opts, unsigned int *max_vcpus);
+void vm_finish(struct vmm *vm, enum vmm_outcome out);	/* the first outcome wins */
+void vm_wake(struct vmm *vm, const char *reason);	/* a SYSTEM_SUSPEND wake source fired */
+void vm_wake_clear(struct vmm *vm);
+void vm_set_suspended(struct vmm *vm, struct vcpu *v);
+const char *vm_irq_source(struct vmm *vm);	/* never NULL */
+int vm_host_check(int kvm_fd, const struct vmm_opts *opts,	/* 0 / status */
+		  unsigned int *max_vcpus);
 
-/* vcpu.c */
-int vcpu_create(struct vmm *vm, struct vcpu *v);
-int vcpu_start(struct vcpu *v);
-void vcpu_stop(struct vcpu *v, struct vcpu *self);
+/* vcpu.c: a vCPU and its thread (the only one issuing its ioctls once it runs). */
+int vcpu_create(struct vmm *vm, struct vcpu *v);	/* 0 / -1 */
+int vcpu_start(struct vcpu *v);				/* 0 / -1 */
+void vcpu_stop(struct vcpu *v, struct vcpu *self);	/* self: the caller's vCPU or NULL */
 void vcpu_stop_others(struct vmm *vm, struct vcpu *self);
 void vcpu_destroy(struct vcpu *v);
-int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val);
-int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val);
-int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e);
-void vcpu_kick(struct vcpu *v);
+int vcpu_get_reg(struct vcpu *v, uint64_t id, uint64_t *val);	/* 0 / -1 */
+int vcpu_set_reg(struct vcpu *v, uint64_t id, uint64_t val);	/* 0 / -1 */
+/* How vcpu_enter_at() starts the vCPU (DEN0022 5.5 CPU_ON, 5.3 power-down wake-ups). */
+enum vcpu_entry {
+	VCPU_ENTRY_RESET,	/* architectural reset first (CPU_ON, SYSTEM_SUSPEND) */
+	VCPU_ENTRY_WARM,	/* a power-down CPU_SUSPEND's wake-up: no reset */
+};
+int vcpu_enter_at(struct vcpu *v, const struct vpsci_entry *e, enum vcpu_entry how); /* 0 / -1 */
+int vcpu_request_on(struct vcpu *v, const struct vpsci_entry *e);	/* 0 / -1: stopping */
+struct vcpu *vcpu_current(void);	/* this thread's vCPU, NULL in other threads */
+void vcpu_kick(struct vcpu *v);		/* out of KVM_RUN soon; nothing waited for */
 
-/* hold.c */
+/* hold.c: "is every other vCPU off?" where KVM owns CPU_ON/CPU_OFF. */
 void vcpu_hold_point(struct vcpu *v);
-int vcpu_others_off(struct vcpu *self);
-
-/* loader.c */
-int loader_load(struct vmm *vm);
-
-/*
- * Transitional (layering refactor, issue 12): the headers of the upper
- * layers, until every file includes what it uses. Remove, do not extend.
- */
-#include "events.h"
-#include "hw/hw.h"
-#include "log.h"
-#include "psci/psci.h"
-#include "state/state.h"
-#include "util/sha256.h"
+int vcpu_others_off(struct vcpu *self);	/* 1 all off, 0 not (or busy), -1 VM going down */
 
 #endif /* VMM_VMM_H */

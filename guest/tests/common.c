@@ -95,3 +95,27 @@ int64_t gt_bad_address_ret(void)
 	return gt_psci_version >= VPSCI_VERSION_1_0 ? VPSCI_RET_INVALID_ADDRESS
 						    : VPSCI_RET_INVALID_PARAMETERS;
 }
+
+/*
+ * A call that may power the CPU down (CPU_SUSPEND, CPU_DEFAULT_SUSPEND,
+ * SYSTEM_SUSPEND), with the virtual timer armed wake_us ahead so the CPU has
+ * a wake-up event even when the implementation accepts a state it should have
+ * refused. Returns GT_RESUMED when the CPU came back through gt_entry_resume
+ * (the GIC CPU interface set up again: a real power-down loses it),
+ * GT_RET_TRAPPED when the call was UNDEFINED, else the PSCI return (32 bits).
+ */
+int64_t gt_suspend_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t wake_us)
+{
+	uint64_t r;
+
+	gt_timer_arm_us(wake_us);
+	r = gt_smccc_suspend(fid, a1, a2, a3);
+	gt_timer_disarm();
+	if (r == GT_RESUMED) {
+		gt_gic_cpu_init();
+		return GT_RESUMED;
+	}
+	if (r == GT_CALL_TRAPPED)
+		return GT_RET_TRAPPED;
+	return (int32_t)(uint32_t)r;
+}

@@ -2,8 +2,8 @@
 /*
  * Tests that cost a CPU when the implementation gets them wrong: a CPU_ON
  * that accepts an entry point it should refuse sends the target to fetch
- * from nowhere, and CPU_FREEZE does not come back. They run last; a CPU they
- * lose is marked lost and no later test uses it. Under PSCI 0.2, which has
+ * from nowhere. They run last; a CPU they lose is marked lost and no later
+ * test uses it. Under PSCI 0.2, which has
  * no INVALID_ADDRESS, a bad entry point is INVALID_PARAMETERS.
  */
 #include "tests.h"
@@ -55,35 +55,6 @@ static enum gt_verdict t_on_misaligned(uintptr_t arg)
 	return bad_entry((uint64_t)(uintptr_t)gt_entry_on + 2, "not 4-byte aligned");
 }
 
-static int64_t work_freeze(unsigned int cpu, uint64_t arg)
-{
-	(void)cpu;
-	(void)arg;
-	return gt_psci(VPSCI_FN32(VPSCI_FN_CPU_FREEZE), 0, 0, 0);
-}
-
-/* DEN0022 5.15: the core stays in the frozen state; the call does not return. */
-static enum gt_verdict t_freeze(uintptr_t arg)
-{
-	unsigned int cpu;
-	int64_t r;
-
-	(void)arg;
-	if (!gt_advertised(VPSCI_FN_CPU_FREEZE))
-		return gt_skip("CPU_FREEZE not advertised");
-	if (!gt_up_to(&cpu, 1))
-		return gt_skip("no secondary CPU could be started");
-	gt_cpu_post(cpu, work_freeze, 0);
-	if (gt_cpu_wait_done(cpu, 200, &r)) {
-		gt_cpu_down(cpu);
-		if (r == VPSCI_RET_DENIED)
-			return gt_pass("DENIED");
-		return gt_fail("CPU_FREEZE returned %ld (%s)", r, gt_ret_name(r));
-	}
-	gt_cpus[cpu].state = GT_CPU_LOST;
-	return gt_pass("CPU%u frozen", cpu);
-}
-
 const struct gt_test gt_tests_late[] = {
 	{ "CPU_ON returns INVALID_ADDRESS for an entry point outside RAM", C_ON,
 	  t_on_outside_ram, 0 },
@@ -91,6 +62,5 @@ const struct gt_test gt_tests_late[] = {
 	  t_on_thumb_bit, 0 },
 	{ "CPU_ON returns INVALID_ADDRESS for a misaligned entry point", C_ON, t_on_misaligned,
 	  0 },
-	{ "CPU_FREEZE does not return", C_FREEZE, t_freeze, 0 },
 };
 GT_DEFINE_GROUP(late);

@@ -15,18 +15,7 @@
 
 static int64_t suspend(uint64_t fid, uint64_t ps, uint64_t entry, uint64_t ctx)
 {
-	uint64_t r;
-
-	gt_timer_arm_us(WAKE_US);
-	r = gt_smccc_suspend(fid, ps, entry, ctx);
-	gt_timer_disarm();
-	if (r == GT_RESUMED) {
-		gt_gic_cpu_init();	/* a real power-down loses the CPU interface state */
-		return GT_RESUMED;
-	}
-	if (r == GT_CALL_TRAPPED)
-		return GT_RET_TRAPPED;
-	return (int32_t)(uint32_t)r;
+	return gt_suspend_call(fid, ps, entry, ctx, WAKE_US);
 }
 
 static const char *need_wakeup(void)

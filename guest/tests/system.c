@@ -17,18 +17,7 @@ static struct gt_entry_obs ss_obs;
 
 static int64_t system_suspend(uint64_t entry, uint64_t ctx)
 {
-	uint64_t r;
-
-	gt_timer_arm_us(5000);
-	r = gt_smccc_suspend(VPSCI_FN64(VPSCI_FN_SYSTEM_SUSPEND), entry, ctx, 0);
-	gt_timer_disarm();
-	if (r == GT_RESUMED) {
-		gt_gic_cpu_init();
-		return GT_RESUMED;
-	}
-	if (r == GT_CALL_TRAPPED)
-		return GT_RET_TRAPPED;
-	return (int32_t)(uint32_t)r;
+	return gt_suspend_call(VPSCI_FN64(VPSCI_FN_SYSTEM_SUSPEND), entry, ctx, 0, 5000);
 }
 
 static const char *ss_unavailable(void)

@@ -8,7 +8,7 @@
 #ifndef GT_TESTS_H
 #define GT_TESTS_H
 
-#include "../gt.h"
+#include "gt.h"
 
 #define C_VERSION	"DEN0022 5.2 PSCI_VERSION"
 #define C_SUSPEND	"DEN0022 5.3 CPU_SUSPEND"
@@ -35,14 +35,29 @@
 #define C_SMCCC_32	"DEN0028 SMC32/HVC32: upper halves of x0..x7 ignored"
 #define C_SMCCC_VER	"DEN0028 SMCCC_VERSION"
 
-#define GT_GROUP(arr)	{ arr, GT_ARRAY_SIZE(arr) }
+/* One group per file (two for node_hw_state.c); list.c sets the order of the run. */
+#define GT_DECLARE_GROUP(name) \
+	extern const struct gt_test gt_tests_##name[]; \
+	extern const size_t gt_nr_tests_##name
 
-extern const struct gt_test gt_tests_version[], gt_tests_features[], gt_tests_smccc[],
-	gt_tests_cpu_on[], gt_tests_cpu_off[], gt_tests_affinity[], gt_tests_suspend[],
-	gt_tests_migrate[], gt_tests_system[], gt_tests_optional[], gt_tests_late[];
-extern const size_t gt_nr_tests_version, gt_nr_tests_features, gt_nr_tests_smccc,
-	gt_nr_tests_cpu_on, gt_nr_tests_cpu_off, gt_nr_tests_affinity, gt_nr_tests_suspend,
-	gt_nr_tests_migrate, gt_nr_tests_system, gt_nr_tests_optional, gt_nr_tests_late;
+GT_DECLARE_GROUP(version);
+GT_DECLARE_GROUP(features);
+GT_DECLARE_GROUP(smccc);
+GT_DECLARE_GROUP(cpu_on);
+GT_DECLARE_GROUP(cpu_off);
+GT_DECLARE_GROUP(affinity);
+GT_DECLARE_GROUP(suspend);
+GT_DECLARE_GROUP(migrate);
+GT_DECLARE_GROUP(system);
+GT_DECLARE_GROUP(set_suspend_mode);
+GT_DECLARE_GROUP(stat);
+GT_DECLARE_GROUP(default_suspend);
+GT_DECLARE_GROUP(node_hw_state);
+GT_DECLARE_GROUP(mem_protect);
+GT_DECLARE_GROUP(power_domains);
+GT_DECLARE_GROUP(freeze);
+GT_DECLARE_GROUP(node_hw_state_vs_aff);
+GT_DECLARE_GROUP(late);
 
 #define GT_DEFINE_GROUP(name) \
 	const size_t gt_nr_tests_##name = GT_ARRAY_SIZE(gt_tests_##name)
@@ -56,6 +71,10 @@ uint64_t gt_entry_addr(const char *label);
 unsigned int gt_up_to(unsigned int *cpus, unsigned int max);	/* bring up to max up */
 void gt_down_all(const unsigned int *cpus, unsigned int n);
 uint64_t gt_mpidr_absent(void);		/* an MPIDR no CPU has */
+/* PSCI_SET_SUSPEND_MODE (DEN0022 5.20): 0 platform-coordinated, 1 OS-initiated. */
+#define GT_SET_SUSPEND_MODE(m)	gt_psci(VPSCI_FN32(VPSCI_FN_PSCI_SET_SUSPEND_MODE), (m), 0, 0)
+/* A suspending call with a timer wake-up armed: GT_RESUMED, GT_RET_TRAPPED or its return. */
+int64_t gt_suspend_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t wake_us);
 /* DEN0022 return codes: INVALID_ADDRESS exists from 1.0; 0.2 says INVALID_PARAMETERS. */
 int64_t gt_bad_address_ret(void);
 

@@ -2,9 +2,36 @@
 /*
  * Shared helpers of the engine's host unit tests (see helpers.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "helpers.h"
+
+void wfails_init(struct wfails *f)
+{
+	atomic_store(&f->n, 0);
+	atomic_flag_clear(&f->taken);
+	f->msg[0] = '\0';
+}
+
+void wfail(struct wfails *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (atomic_fetch_add(&f->n, 1) == 0 && !atomic_flag_test_and_set(&f->taken)) {
+		va_start(ap, fmt);
+		vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+		va_end(ap);
+	}
+}
+
+void assert_no_wfails(struct wfails *f)
+{
+	unsigned int n = atomic_load(&f->n);
+
+	if (n)
+		fail_msg("%u failure(s) in worker threads; first: %s", n, f->msg);
+}
 
 const uint32_t all_versions[NR_VERSIONS] = {
 	VPSCI_VERSION_0_1, VPSCI_VERSION_0_2, VPSCI_VERSION_1_0,

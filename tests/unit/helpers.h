@@ -129,6 +129,22 @@ int32_t map_ret(uint32_t version, bool via_0_1_id, int32_t code);
 /* Power on vCPU 'target' (by index) from 'caller' and check it worked. */
 void power_on(struct vpsci_vm *vm, uint32_t caller, uint32_t target);
 
+/*
+ * Failures seen by worker threads, which must not call cmocka asserts (those
+ * longjmp on the main thread): counted, the first message kept, and
+ * reported by the main thread. Zero it with wfails_init().
+ */
+struct wfails {
+	atomic_uint n;
+	atomic_flag taken;
+	char msg[256];
+};
+
+void wfails_init(struct wfails *f);
+void wfail(struct wfails *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Fail the test (main thread) if any worker recorded a failure. */
+void assert_no_wfails(struct wfails *f);
+
 /* CRC-32/ISO-HDLC, the snapshot checksum (docs/snapshot.md). */
 uint32_t crc32_iso(const void *buf, size_t len);
 

@@ -25,32 +25,12 @@ struct cctx {
 	atomic_uint stop_calls;
 	atomic_uint event_calls;
 	atomic_uint suspend_events;
-	atomic_uint errors;
-	atomic_flag msg_taken;
-	char msg[256];
+	struct wfails f;
 };
 
-static void cfail(struct cctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* Record a failure from a worker thread; the first message is kept. */
-static void cfail(struct cctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (atomic_fetch_add(&c->errors, 1) == 0 && !atomic_flag_test_and_set(&c->msg_taken)) {
-		va_start(ap, fmt);
-		vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
-		va_end(ap);
-	}
-}
-
-static void assert_no_errors(struct cctx *c)
-{
-	unsigned int n = atomic_load(&c->errors);
-
-	if (n)
-		fail_msg("%u failure(s) in worker threads; first: %s", n, c->msg);
-}
+#define cfail(c, ...)		wfail(&(c)->f, __VA_ARGS__)
+#define assert_no_errors(c)	assert_no_wfails(&(c)->f)
 
 static int c_cpu_on(void *opaque, uint32_t idx, const struct vpsci_entry *entry)
 {
@@ -104,7 +84,7 @@ static struct vpsci_vm *cvm(struct cctx *c, uint32_t nr, uint32_t flags)
 	struct tcfg t;
 
 	memset(c, 0, sizeof(*c));
-	atomic_flag_clear(&c->msg_taken);
+	wfails_init(&c->f);
 	tcfg_init(&t, VPSCI_VERSION_1_3, nr);
 	t.cfg.flags = flags;
 	assert_int_equal(vpsci_create(&t.cfg, &c_ops, c, &c->vm), VPSCI_OK);

@@ -1,24 +1,27 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Guest disks (--disk FILE): each file is mapped MAP_SHARED and handed to
- * KVM as a memory slot above RAM, and the device tree describes it as a
- * "pmem-region" (Linux: of_pmem + nd_pmem give /dev/pmemN). No device is
- * emulated: guest stores land in the host page cache of the file, and the
- * file outlives the VMM (msync at the end of every boot). See
+ * Guest disks (--disk FILE): each file is a device that, for every boot,
+ * maps it MAP_SHARED and hands it to KVM as a memory slot above RAM, and
+ * whose DT node is a "pmem-region" (Linux: of_pmem + nd_pmem give
+ * /dev/pmemN). No device is emulated: guest stores land in the host page
+ * cache of the file, and the file outlives the VMM (msync at the end of
+ * every boot). See
  * docs/design.md "Guest disk" for why this and not virtio-blk.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libfdt.h>
-
-#include "vmm.h"
+#include "hw/hw.h"
+#include "log.h"
+#include "status.h"
 
 /* Record one --disk; the file is opened and checked by disk_open_all(). */
 int disk_add(struct vmm_opts *o, const char *path)
@@ -76,80 +79,101 @@ int disk_open_all(struct vmm_opts *o)
 	return 0;
 }
 
-/* Map the disks into this boot's VM (one KVM memslot each). Returns 0 or VMM_EXIT_*. */
-int disk_map_all(struct vmm *vm)
+/* One --disk as a device: the file, and its mapping for the current boot. */
+struct pmem {
+	struct vmm_device dev;
+	const struct vmm_disk *disk;
+	uint8_t *map;			/* MAP_SHARED view, NULL between boots */
+};
+
+/* Map the disk into a new VM (one KVM memslot). Returns 0 or -errno after a message. */
+static int pmem_attach(struct vmm_device *dev, struct vmm *vm, const struct vmm_device_host *host)
 {
-	const struct vmm_opts *o = vm->opts;
+	struct pmem *pm = dev->ctx;
+	const struct vmm_disk *d = pm->disk;
+	struct kvm_userspace_memory_region region;
+	void *p = mmap(NULL, d->size, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd, 0);
+	int err;
 
-	for (unsigned int i = 0; i < o->nr_disks; i++) {
-		const struct vmm_disk *d = &o->disks[i];
-		struct kvm_userspace_memory_region region;
-		void *p = mmap(NULL, d->size, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd, 0);
-
-		if (p == MAP_FAILED) {
-			vmm_log("--disk '%s': mmap of %" PRIu64 " MiB failed: %s", d->path,
-				d->size >> 20, strerror(errno));
-			return VMM_EXIT_HOST;
-		}
-		vm->disk_map[i] = p;
-		region = (struct kvm_userspace_memory_region){
-			.slot = VMM_DISK_SLOT0 + i,
-			.guest_phys_addr = d->gpa,
-			.memory_size = d->size,
-			.userspace_addr = (uintptr_t)p,
-		};
-		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-			vmm_log("--disk '%s': KVM_SET_USER_MEMORY_REGION (slot %u at 0x%" PRIx64
-				"): %s", d->path, region.slot, d->gpa, strerror(errno));
-			return VMM_EXIT_HOST;
-		}
+	(void)host;
+	if (p == MAP_FAILED) {
+		err = errno;
+		vmm_log("--disk '%s': mmap of %" PRIu64 " MiB failed: %s", d->path, d->size >> 20,
+			strerror(err));
+		return -err;
+	}
+	pm->map = p;
+	region = (struct kvm_userspace_memory_region){
+		.slot = VMM_DISK_SLOT0 + dev->instance,
+		.guest_phys_addr = d->gpa,
+		.memory_size = d->size,
+		.userspace_addr = (uintptr_t)p,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		err = errno;
+		vmm_log("--disk '%s': KVM_SET_USER_MEMORY_REGION (slot %u at 0x%" PRIx64 "): %s",
+			d->path, region.slot, d->gpa, strerror(err));
+		return -err;
 	}
 	return 0;
 }
 
 /*
- * Write the guest's stores back to the files and unmap them: what the guest
+ * Write the guest's stores back to the file and unmap it: what the guest
  * wrote (a hibernation image) must be on the file before vpsci-run exits.
  */
-void disk_unmap_all(struct vmm *vm)
+static void pmem_detach(struct vmm_device *dev)
 {
-	const struct vmm_opts *o = vm->opts;
+	struct pmem *pm = dev->ctx;
+	const struct vmm_disk *d = pm->disk;
 
-	for (unsigned int i = 0; i < o->nr_disks; i++) {
-		if (!vm->disk_map[i])
-			continue;
-		if (msync(vm->disk_map[i], o->disks[i].size, MS_SYNC) < 0)
-			vmm_log("--disk '%s': msync: %s (the guest's last writes may be lost)",
-				o->disks[i].path, strerror(errno));
-		munmap(vm->disk_map[i], o->disks[i].size);
-		vm->disk_map[i] = NULL;
-	}
+	if (!pm->map)
+		return;
+	if (msync(pm->map, d->size, MS_SYNC) < 0)
+		vmm_log("--disk '%s': msync: %s (the guest's last writes may be lost)", d->path,
+			strerror(errno));
+	munmap(pm->map, d->size);
+	pm->map = NULL;
 }
 
 /*
- * One /pmem@ADDR node per disk (Linux binding pmem-region.yaml:
- * compatible "pmem-region", reg; no "volatile": the contents persist).
+ * A /pmem@ADDR node (Linux binding pmem-region.yaml: compatible
+ * "pmem-region", reg; no "volatile": the contents persist).
  * Returns 0 or a libfdt error.
  */
-int disk_fdt_add(const struct vmm *vm, void *fdt)
+static int pmem_fdt(struct vmm_device *dev, const struct vmm *vm, void *fdt)
 {
-	const struct vmm_opts *o = vm->opts;
+	const struct vmm_disk *d = ((const struct pmem *)dev->ctx)->disk;
+	struct hw_fdt c = { .fdt = fdt };
+	uint64_t reg[2] = { d->gpa, d->size };
+	char name[32];
+	int n;
 
-	for (unsigned int i = 0; i < o->nr_disks; i++) {
-		const struct vmm_disk *d = &o->disks[i];
-		fdt64_t reg[2] = { cpu_to_fdt64(d->gpa), cpu_to_fdt64(d->size) };
-		char name[32];
-		int n, r;
+	(void)vm;
+	snprintf(name, sizeof(name), "pmem@%" PRIx64, d->gpa);
+	n = hw_fdt_subnode(&c, 0, name);
+	hw_fdt_str(&c, n, "compatible", "pmem-region");
+	hw_fdt_reg64(&c, n, 1, reg);
+	return c.err;
+}
 
-		snprintf(name, sizeof(name), "pmem@%" PRIx64, d->gpa);
-		n = fdt_add_subnode(fdt, 0, name);
-		if (n < 0)
-			return n;
-		r = fdt_setprop_string(fdt, n, "compatible", "pmem-region");
-		if (r == 0)
-			r = fdt_setprop(fdt, n, "reg", reg, sizeof(reg));
-		if (r < 0)
-			return r;
+static const struct vmm_device_ops pmem_ops = {
+	.name = "pmem",
+	.fdt = pmem_fdt,
+	.attach = pmem_attach,
+	.detach = pmem_detach,
+};
+
+/* The device of one opened --disk (disk_open_all()), or NULL. */
+struct vmm_device *pmem_new(const struct vmm_disk *disk)
+{
+	struct pmem *pm = calloc(1, sizeof(*pm));
+
+	if (!pm) {
+		vmm_log("--disk '%s': out of memory", disk->path);
+		return NULL;
 	}
-	return 0;
+	pm->disk = disk;
+	pm->dev = (struct vmm_device){ .ops = &pmem_ops, .ctx = pm };
+	return &pm->dev;
 }

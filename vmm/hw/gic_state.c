@@ -18,8 +18,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "kvm_compat.h"
-#include "state/snapshot.h"
+#include "hw/gic.h"
+#include "log.h"
 
 /* Distributor (GICv3 IHI0069 12.9) */
 #define GICD_CTLR		0x0000
@@ -77,7 +77,7 @@ static bool group_is_64(uint32_t group)
 	return group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS;
 }
 
-static int gic_access(struct vmm *vm, bool set, uint32_t group, uint64_t attr, uint64_t *val)
+static int gic_access(struct gic *g, bool set, uint32_t group, uint64_t attr, uint64_t *val)
 {
 	uint32_t v32 = (uint32_t)*val;
 	struct kvm_device_attr a = {
@@ -85,7 +85,7 @@ static int gic_access(struct vmm *vm, bool set, uint32_t group, uint64_t attr, u
 		.attr = attr,
 		.addr = group_is_64(group) ? (uintptr_t)val : (uintptr_t)&v32,
 	};
-	int r = ioctl(vm->gic_fd, set ? KVM_SET_DEVICE_ATTR : KVM_GET_DEVICE_ATTR, &a);
+	int r = ioctl(g->fd, set ? KVM_SET_DEVICE_ATTR : KVM_GET_DEVICE_ATTR, &a);
 
 	if (r == 0 && !set && !group_is_64(group))
 		*val = v32;
@@ -97,155 +97,181 @@ static int gic_access(struct vmm *vm, bool set, uint32_t group, uint64_t attr, u
  * vGIC does not expose (an ICC_APnR beyond its priority bits) are left out;
  * any other failure is an error.
  */
-static int save_one(struct vmm *vm, struct snap_buf *b, uint32_t group, uint64_t attr,
+static int save_one(struct gic *g, struct vmm_buf *b, uint32_t group, uint64_t attr,
 		    bool optional)
 {
-	struct snap_gic_reg r = { .group = group, .attr = attr };
+	struct gic_reg r = { .group = group, .attr = attr };
 
-	if (gic_access(vm, false, group, attr, &r.val) < 0) {
+	if (gic_access(g, false, group, attr, &r.val) < 0) {
 		if (optional && (errno == EINVAL || errno == ENXIO))
 			return 0;
 		vmm_log("snapshot: vGICv3 KVM_GET_DEVICE_ATTR(%s, 0x%" PRIx64 "): %s",
 			group_name(group), attr, strerror(errno));
 		return -1;
 	}
-	return snap_buf_put(b, &r, sizeof(r));
+	return vmm_buf_put(b, &r, sizeof(r));
 }
 
-static int save_range(struct vmm *vm, struct snap_buf *b, uint32_t group, uint64_t base,
+static int save_range(struct gic *g, struct vmm_buf *b, uint32_t group, uint64_t base,
 		      uint64_t off, unsigned int first, unsigned int count)
 {
 	for (unsigned int i = first; i < first + count; i++)
-		if (save_one(vm, b, group, base | (off + 4ull * i), false) < 0)
+		if (save_one(g, b, group, base | (off + 4ull * i), false) < 0)
 			return -1;
 	return 0;
 }
 
 /* One redistributor: configuration, then pending/active, then enables. */
-static int save_redist(struct vmm *vm, struct snap_buf *b, const struct vcpu *v)
+static int save_redist(struct gic *g, struct vmm_buf *b, const struct vcpu *v)
 {
-	const uint32_t g = KVM_DEV_ARM_VGIC_GRP_REDIST_REGS;
+	const uint32_t grp = KVM_DEV_ARM_VGIC_GRP_REDIST_REGS;
 	uint64_t m = attr_mpidr(v->mpidr);
 
-	if (save_one(vm, b, g, m | GICR_CTLR, true) < 0 ||
-	    save_one(vm, b, g, m | GICR_WAKER, true) < 0 ||
-	    save_range(vm, b, g, m, GICR_SGI + GICD_IGROUPR, 0, 1) < 0 ||
-	    save_range(vm, b, g, m, GICR_SGI + GICD_IGRPMODR, 0, 1) < 0 ||
-	    save_range(vm, b, g, m, GICR_SGI + GICD_ICFGR, 0, 2) < 0 ||
-	    save_range(vm, b, g, m, GICR_SGI + GICD_IPRIORITYR, 0, 8) < 0 ||
-	    save_range(vm, b, g, m, GICR_SGI + GICD_ISPENDR, 0, 1) < 0 ||
-	    save_range(vm, b, g, m, GICR_SGI + GICD_ISACTIVER, 0, 1) < 0 ||
-	    save_range(vm, b, g, m, GICR_SGI + GICD_ISENABLER, 0, 1) < 0)
+	if (save_one(g, b, grp, m | GICR_CTLR, true) < 0 ||
+	    save_one(g, b, grp, m | GICR_WAKER, true) < 0 ||
+	    save_range(g, b, grp, m, GICR_SGI + GICD_IGROUPR, 0, 1) < 0 ||
+	    save_range(g, b, grp, m, GICR_SGI + GICD_IGRPMODR, 0, 1) < 0 ||
+	    save_range(g, b, grp, m, GICR_SGI + GICD_ICFGR, 0, 2) < 0 ||
+	    save_range(g, b, grp, m, GICR_SGI + GICD_IPRIORITYR, 0, 8) < 0 ||
+	    save_range(g, b, grp, m, GICR_SGI + GICD_ISPENDR, 0, 1) < 0 ||
+	    save_range(g, b, grp, m, GICR_SGI + GICD_ISACTIVER, 0, 1) < 0 ||
+	    save_range(g, b, grp, m, GICR_SGI + GICD_ISENABLER, 0, 1) < 0)
 		return -1;
 	return 0;
 }
 
 /* The SPIs (INTID 32 .. VMM_NR_IRQS-1), in the same order as a redistributor. */
-static int save_spis(struct vmm *vm, struct snap_buf *b)
+static int save_spis(struct gic *g, struct vmm_buf *b)
 {
-	const uint32_t g = KVM_DEV_ARM_VGIC_GRP_DIST_REGS;
+	const uint32_t grp = KVM_DEV_ARM_VGIC_GRP_DIST_REGS;
 	const unsigned int words = VMM_NR_IRQS / 32;
 
-	if (save_range(vm, b, g, 0, GICD_IGROUPR, 1, words - 1) < 0 ||
-	    save_range(vm, b, g, 0, GICD_IGRPMODR, 1, words - 1) < 0)
+	if (save_range(g, b, grp, 0, GICD_IGROUPR, 1, words - 1) < 0 ||
+	    save_range(g, b, grp, 0, GICD_IGRPMODR, 1, words - 1) < 0)
 		return -1;
 	/* GICD_IROUTER<n> is 64-bit: two 32-bit halves (arm-vgic-v3.rst). */
 	for (unsigned int irq = 32; irq < VMM_NR_IRQS; irq++)
-		if (save_range(vm, b, g, 0, GICD_IROUTER + 8ull * irq, 0, 2) < 0)
+		if (save_range(g, b, grp, 0, GICD_IROUTER + 8ull * irq, 0, 2) < 0)
 			return -1;
-	if (save_range(vm, b, g, 0, GICD_ICFGR, 2, VMM_NR_IRQS / 16 - 2) < 0)
+	if (save_range(g, b, grp, 0, GICD_ICFGR, 2, VMM_NR_IRQS / 16 - 2) < 0)
 		return -1;
 	/* The input line of level-sensitive SPIs (the UART's), before their latches. */
 	for (unsigned int irq = 32; irq < VMM_NR_IRQS; irq += 32)
-		if (save_one(vm, b, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO,
+		if (save_one(g, b, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO,
 			     ((uint64_t)VGIC_LEVEL_INFO_LINE_LEVEL <<
 			      KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT) | irq, false) < 0)
 			return -1;
-	if (save_range(vm, b, g, 0, GICD_IPRIORITYR, 8, VMM_NR_IRQS / 4 - 8) < 0 ||
-	    save_range(vm, b, g, 0, GICD_ISPENDR, 1, words - 1) < 0 ||
-	    save_range(vm, b, g, 0, GICD_ISACTIVER, 1, words - 1) < 0 ||
-	    save_range(vm, b, g, 0, GICD_ISENABLER, 1, words - 1) < 0)
+	if (save_range(g, b, grp, 0, GICD_IPRIORITYR, 8, VMM_NR_IRQS / 4 - 8) < 0 ||
+	    save_range(g, b, grp, 0, GICD_ISPENDR, 1, words - 1) < 0 ||
+	    save_range(g, b, grp, 0, GICD_ISACTIVER, 1, words - 1) < 0 ||
+	    save_range(g, b, grp, 0, GICD_ISENABLER, 1, words - 1) < 0)
 		return -1;
 	return 0;
 }
 
 /* One CPU interface: SRE and CTLR first, they define how the rest reads. */
-static int save_cpuif(struct vmm *vm, struct snap_buf *b, const struct vcpu *v)
+static int save_cpuif(struct gic *g, struct vmm_buf *b, const struct vcpu *v)
 {
 	static const uint32_t regs[] = {
 		ICC_SRE_EL1, ICC_CTLR_EL1, ICC_IGRPEN0_EL1, ICC_IGRPEN1_EL1, ICC_PMR_EL1,
 		ICC_BPR0_EL1, ICC_BPR1_EL1,
 	};
-	const uint32_t g = KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS;
+	const uint32_t grp = KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS;
 	uint64_t m = attr_mpidr(v->mpidr);
 
 	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
-		if (save_one(vm, b, g, m | regs[i], false) < 0)
+		if (save_one(g, b, grp, m | regs[i], false) < 0)
 			return -1;
 	/* Active priorities: as many as the priority bits need, absent ones skipped. */
 	for (unsigned int n = 0; n < 4; n++)
-		if (save_one(vm, b, g, m | ICC_AP0R_EL1(n), true) < 0 ||
-		    save_one(vm, b, g, m | ICC_AP1R_EL1(n), true) < 0)
+		if (save_one(g, b, grp, m | ICC_AP0R_EL1(n), true) < 0 ||
+		    save_one(g, b, grp, m | ICC_AP1R_EL1(n), true) < 0)
 			return -1;
 	return 0;
 }
 
 /*
- * Append the vGICv3's state to b as snap_gic_reg records, in restore order.
- * Returns 0 or -1 (after a message).
+ * Append the vGICv3's state to b as struct gic_reg records, in restore
+ * order. Returns 0 or -errno (after a message).
  */
-int gic_state_save(struct vmm *vm, struct snap_buf *b)
+int gic_state_save(struct gic *g, struct vmm_buf *b)
 {
-	if (vm->gic_version != 3) {
-		vmm_log("snapshot: only a vGICv3 can be saved (this VM has a vGICv%d)",
-			vm->gic_version);
-		return -1;
-	}
-	if (save_one(vm, b, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_CTLR, false) < 0)
-		return -1;
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		if (save_redist(vm, b, &vm->vcpus[i]) < 0)
-			return -1;
-	if (save_spis(vm, b) < 0)
-		return -1;
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		if (save_cpuif(vm, b, &vm->vcpus[i]) < 0)
-			return -1;
-	return 0;
-}
+	const struct vmm *vm = g->vm;
 
-/*
- * Replay the records into a fresh VM's vGICv3 (after CTRL_INIT and after the
- * vCPUs' registers). The records were checked for known groups at load.
- * Returns 0 or -1 (after a message naming the register).
- */
-int gic_state_restore(struct vmm *vm, const struct snap_gic_reg *regs, size_t n)
-{
-	if (vm->gic_version != 3) {
-		vmm_log("--restore: the snapshot needs a vGICv3, this host offers only a vGICv%d",
-			vm->gic_version);
-		return -1;
+	if (g->version != 3) {
+		vmm_log("snapshot: only a vGICv3 can be saved (this VM has a vGICv%d)", g->version);
+		return -EOPNOTSUPP;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct snap_gic_reg r;
-		uint64_t val;
-
-		memcpy(&r, &regs[i], sizeof(r));
-		val = r.val;
-		if (gic_access(vm, true, r.group, r.attr, &val) < 0) {
-			vmm_log("--restore: vGICv3 KVM_SET_DEVICE_ATTR(%s, 0x%" PRIx64 ", 0x%" PRIx64
-				"): %s", group_name(r.group), r.attr, r.val, strerror(errno));
-			return -1;
-		}
+	if (save_one(g, b, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_CTLR, false) < 0)
+		return -EIO;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (save_redist(g, b, &vm->vcpus[i]) < 0)
+			return -EIO;
+	if (save_spis(g, b) < 0)
+		return -EIO;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (save_cpuif(g, b, &vm->vcpus[i]) < 0)
+			return -EIO;
+	if (b->failed) {
+		vmm_log("snapshot: out of memory for the vGIC state");
+		return -ENOMEM;
 	}
 	return 0;
 }
 
 /* Whether a record's group is one gic_state_restore() may replay. */
-bool gic_state_known_group(uint32_t group)
+static bool known_group(uint32_t group)
 {
 	return group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS ||
 	       group == KVM_DEV_ARM_VGIC_GRP_REDIST_REGS ||
 	       group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS ||
 	       group == KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO;
+}
+
+/* A list of whole records of known groups, reserved fields zero: 0 or -EINVAL. */
+int gic_state_check(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	if (len % sizeof(struct gic_reg))
+		return -EINVAL;
+	for (size_t off = 0; off < len; off += sizeof(struct gic_reg)) {
+		struct gic_reg r;
+
+		memcpy(&r, p + off, sizeof(r));
+		if (!known_group(r.group) || r.reserved)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Replay checked records into a fresh VM's vGICv3 (after CTRL_INIT and after
+ * the vCPUs' registers). Returns 0 or -errno (after a message naming the
+ * register).
+ */
+int gic_state_restore(struct gic *g, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	if (g->version != 3) {
+		vmm_log("--restore: the snapshot needs a vGICv3, this host offers only a vGICv%d",
+			g->version);
+		return -EOPNOTSUPP;
+	}
+	for (size_t off = 0; off + sizeof(struct gic_reg) <= len; off += sizeof(struct gic_reg)) {
+		struct gic_reg r;
+		uint64_t val;
+
+		memcpy(&r, p + off, sizeof(r));
+		val = r.val;
+		if (gic_access(g, true, r.group, r.attr, &val) < 0) {
+			int err = errno;
+
+			vmm_log("--restore: vGICv3 KVM_SET_DEVICE_ATTR(%s, 0x%" PRIx64 ", 0x%" PRIx64
+				"): %s", group_name(r.group), r.attr, r.val, strerror(err));
+			return -err;
+		}
+	}
+	return 0;
 }

@@ -8,21 +8,19 @@
  * guest moves by writing RTCLR. It keeps counting while the guest is
  * suspended, and across reboots in place (the offset is kept, as a battery
  * keeps a real RTC). An alarm thread sets the match interrupt when the
- * counter reaches RTCMR and drives GIC SPI 2 (KVM_IRQ_LINE) with
- * RTCRIS & RTCIMSC: a suspended vCPU then wakes through the in-kernel vGIC
- * like any other interrupt (psci.c system_suspend()).
+ * counter reaches RTCMR and drives its GIC SPI (2 on QEMU virt; hw/virt.c
+ * places it) with RTCRIS & RTCIMSC: a suspended vCPU then wakes through
+ * the in-kernel vGIC like any other interrupt (psci.c system_suspend()).
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <pthread.h>
-#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 
-#include <libfdt.h>
-
-#include "vmm.h"
+#include "hw/amba.h"
+#include "log.h"
+#include "util/buf.h"
 
 /* Register offsets (DDI 0224 3.2) */
 #define RTC_DR		0x000	/* data: the counter (RO) */
@@ -33,27 +31,25 @@
 #define RTC_RIS		0x014	/* raw interrupt status */
 #define RTC_MIS		0x018	/* masked interrupt status */
 #define RTC_ICR		0x01c	/* interrupt clear (WO) */
-#define RTC_PERIPH_ID	0xfe0
 
 #define RTC_INT		1u	/* the one interrupt: counter matched RTCMR */
+#define RTC_SNAP_TYPE	8	/* docs/vm-snapshot.md: struct rtc_state */
 
-/* PrimeCell identification: PL031 (part 0x031, ARM, rev 1), as QEMU reports it */
-static const uint8_t pl031_id[8] = { 0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+/* The PL031's state in a snapshot (docs/vm-snapshot.md), host byte order. */
+struct rtc_state {
+	int64_t offset;			/* counter = host wall-clock seconds + offset */
+	uint32_t mr, lr, cr, imsc, ris;
+	uint32_t armed;			/* 1: an alarm is ahead (at counter == mr) */
+};
+_Static_assert(sizeof(struct rtc_state) == 32, "RTC section layout");
 
-static struct {
-	pthread_mutex_t lock;
+struct pl031 {
+	struct amba_dev amba;	/* first: amba_mmio() finds it from dev->ctx */
 	pthread_cond_t cond;	/* the alarm thread: a register that moves the alarm changed */
-	struct vmm *vm;		/* attached VM, or NULL between boots */
 	int64_t offset;		/* counter = host seconds + offset (kept across boots) */
 	uint32_t mr, lr, cr, imsc, ris;
 	bool armed;		/* a match is ahead, at host second match_at */
 	int64_t match_at;
-	bool irq_level;
-	struct vmm_rtc_state restore;	/* rtc_set_restore(): applied at the next attach */
-	bool have_restore;
-} rtc = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.cond = PTHREAD_COND_INITIALIZER,
 };
 
 static int64_t host_now(void)
@@ -64,198 +60,133 @@ static int64_t host_now(void)
 	return (int64_t)t.tv_sec;
 }
 
-static uint32_t counter(void)
+static uint32_t counter(const struct pl031 *rtc)
 {
-	return (uint32_t)(host_now() + rtc.offset);
+	return (uint32_t)(host_now() + rtc->offset);
 }
 
-/* Drive the SPI from RIS & IMSC; called with rtc.lock held. */
-static void update_irq(void)
+static bool rtc_line(void *ctx)
 {
-	bool level = (rtc.ris & rtc.imsc) != 0;
-	struct kvm_irq_level irq;
+	const struct pl031 *rtc = ctx;
 
-	if (!rtc.vm || level == rtc.irq_level)
-		return;
-	irq.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + VMM_RTC_SPI);
-	irq.level = level;
-	if (ioctl(rtc.vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
-		vmm_log("rtc: KVM_IRQ_LINE: %s", strerror(errno));
-	else
-		rtc.irq_level = level;
+	return (rtc->ris & rtc->imsc) != 0;
 }
 
 /*
  * RTCMR or the counter changed: the next match is when the counter next
  * steps onto RTCMR, up to 2^32 s ahead (a match equal to the counter now is
- * a full wrap away). Called with rtc.lock held.
+ * a full wrap away). Called with the lock held.
  */
-static void rearm(void)
+static void rearm(struct pl031 *rtc)
 {
-	uint32_t delta = rtc.mr - counter();
+	uint32_t delta = rtc->mr - counter(rtc);
 
-	rtc.armed = true;
-	rtc.match_at = host_now() + (delta ? (int64_t)delta : (int64_t)1 << 32);
-	pthread_cond_signal(&rtc.cond);
+	rtc->armed = true;
+	rtc->match_at = host_now() + (delta ? (int64_t)delta : (int64_t)1 << 32);
+	pthread_cond_signal(&rtc->cond);
 }
 
 /* The alarm: sleep until the match second, then raise the interrupt. */
 static void *alarm_thread(void *arg)
 {
+	struct pl031 *rtc = arg;
 	struct timespec ts = { 0 };
 
-	(void)arg;
-	pthread_mutex_lock(&rtc.lock);
+	pthread_mutex_lock(&rtc->amba.lock);
 	for (;;) {
-		if (!rtc.armed) {
-			pthread_cond_wait(&rtc.cond, &rtc.lock);
+		if (!rtc->armed) {
+			pthread_cond_wait(&rtc->cond, &rtc->amba.lock);
 			continue;
 		}
-		if (host_now() >= rtc.match_at) {
-			rtc.armed = false;
-			rtc.ris |= RTC_INT;
-			update_irq();
+		if (host_now() >= rtc->match_at) {
+			rtc->armed = false;
+			rtc->ris |= RTC_INT;
+			amba_update_irq(&rtc->amba);
 			continue;
 		}
-		ts.tv_sec = (time_t)rtc.match_at;
-		pthread_cond_timedwait(&rtc.cond, &rtc.lock, &ts);
+		ts.tv_sec = (time_t)rtc->match_at;
+		pthread_cond_timedwait(&rtc->cond, &rtc->amba.lock, &ts);
 	}
 	return NULL;
 }
 
-static uint32_t reg_read(uint64_t off)
+static uint32_t reg_read(void *ctx, uint64_t off)
 {
+	const struct pl031 *rtc = ctx;
+
 	switch (off) {
 	case RTC_DR:
-		return counter();
+		return counter(rtc);
 	case RTC_MR:
-		return rtc.mr;
+		return rtc->mr;
 	case RTC_LR:
-		return rtc.lr;
+		return rtc->lr;
 	case RTC_CR:
-		return rtc.cr;
+		return rtc->cr;
 	case RTC_IMSC:
-		return rtc.imsc;
+		return rtc->imsc;
 	case RTC_RIS:
-		return rtc.ris;
+		return rtc->ris;
 	case RTC_MIS:
-		return rtc.ris & rtc.imsc;
+		return rtc->ris & rtc->imsc;
 	default:
-		if (off >= RTC_PERIPH_ID && off < RTC_PERIPH_ID + 32 && !(off & 3))
-			return pl031_id[(off - RTC_PERIPH_ID) / 4];
 		return 0;
 	}
 }
 
-static void reg_write(uint64_t off, uint32_t val)
+static void reg_write(void *ctx, uint64_t off, uint32_t val)
 {
+	struct pl031 *rtc = ctx;
+
 	switch (off) {
 	case RTC_MR:
-		rtc.mr = val;
-		rearm();
+		rtc->mr = val;
+		rearm(rtc);
 		break;
 	case RTC_LR:
-		rtc.lr = val;
-		rtc.offset = (int64_t)val - host_now();
-		rearm();
+		rtc->lr = val;
+		rtc->offset = (int64_t)val - host_now();
+		rearm(rtc);
 		break;
 	case RTC_CR:
 		/* The counter cannot be stopped once started (DDI 0224 3.3.4). */
-		rtc.cr |= val & 1u;
+		rtc->cr |= val & 1u;
 		break;
 	case RTC_IMSC:
-		rtc.imsc = val & RTC_INT;
+		rtc->imsc = val & RTC_INT;
 		break;
 	case RTC_ICR:
-		rtc.ris &= ~(val & RTC_INT);
+		rtc->ris &= ~(val & RTC_INT);
 		break;
 	default:
 		break;	/* RO registers and holes: writes ignored */
 	}
 }
 
-/* MMIO exit in the RTC window. Returns false when addr is not ours. */
-bool rtc_mmio(uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
+/* A new VM: registers at reset values, the time kept (a battery keeps it). */
+static int rtc_attach(struct vmm_device *dev, struct vmm *vm,
+		      const struct vmm_device_host *host)
 {
-	uint32_t val = 0;
-	uint64_t off;
+	struct pl031 *rtc = dev->ctx;
 
-	if (addr < VMM_RTC_BASE || addr >= VMM_RTC_BASE + VMM_RTC_SIZE)
-		return false;
-	off = addr - VMM_RTC_BASE;
-	if (len > 4)
-		len = 4;
-	pthread_mutex_lock(&rtc.lock);
-	if (is_write) {
-		memcpy(&val, data, len);
-		reg_write(off, val);
-	} else {
-		val = reg_read(off);
-		memcpy(data, &val, len);
-	}
-	update_irq();
-	pthread_mutex_unlock(&rtc.lock);
-	return true;
-}
-
-/* Whether the RTC drives its interrupt line (a wake-up's likely cause). */
-bool rtc_irq_level(void)
-{
-	bool level;
-
-	pthread_mutex_lock(&rtc.lock);
-	level = rtc.vm && rtc.irq_level;
-	pthread_mutex_unlock(&rtc.lock);
-	return level;
-}
-
-/* Once per run: the alarm thread, which never takes a signal. */
-int rtc_init(void)
-{
-	pthread_t t;
-	sigset_t all, old;
-	int r;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	r = pthread_create(&t, NULL, alarm_thread, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r) {
-		vmm_log("rtc: cannot start the alarm thread: %s", strerror(r));
-		return -1;
-	}
-	pthread_detach(t);
+	(void)vm;
+	pthread_mutex_lock(&rtc->amba.lock);
+	amba_attach(&rtc->amba, host);
+	rtc->mr = rtc->lr = rtc->imsc = rtc->ris = 0;
+	rtc->cr = 1;
+	rtc->armed = false;
+	pthread_mutex_unlock(&rtc->amba.lock);
 	return 0;
 }
 
-/*
- * Connect to a freshly built VM: registers at reset values, the time kept;
- * or, after rtc_set_restore(), the snapshot's registers, its alarm re-armed
- * and its interrupt line driven again.
- */
-void rtc_attach(struct vmm *vm)
+static void rtc_detach(struct vmm_device *dev)
 {
-	pthread_mutex_lock(&rtc.lock);
-	rtc.vm = vm;
-	rtc.mr = rtc.lr = rtc.imsc = rtc.ris = 0;
-	rtc.cr = 1;
-	rtc.armed = false;
-	rtc.irq_level = false;
-	if (rtc.have_restore) {
-		const struct vmm_rtc_state *r = &rtc.restore;
+	struct pl031 *rtc = dev->ctx;
 
-		rtc.have_restore = false;
-		rtc.offset = r->offset;
-		rtc.mr = r->mr;
-		rtc.lr = r->lr;
-		rtc.cr = r->cr;
-		rtc.imsc = r->imsc;
-		rtc.ris = r->ris & RTC_INT;
-		if (r->armed)
-			rearm();
-		update_irq();
-	}
-	pthread_mutex_unlock(&rtc.lock);
+	pthread_mutex_lock(&rtc->amba.lock);
+	amba_detach(&rtc->amba);
+	rtc->armed = false;
+	pthread_mutex_unlock(&rtc->amba.lock);
 }
 
 /*
@@ -264,60 +195,90 @@ void rtc_attach(struct vmm *vm)
  * tells real time, as a battery-backed RTC does across a power cut; an armed
  * alarm stays armed for the same counter value.
  */
-void rtc_save(struct vmm_rtc_state *s)
+static int rtc_save(struct vmm_device *dev, struct vmm_buf *out)
 {
-	pthread_mutex_lock(&rtc.lock);
-	memset(s, 0, sizeof(*s));
-	s->offset = rtc.offset;
-	s->mr = rtc.mr;
-	s->lr = rtc.lr;
-	s->cr = rtc.cr;
-	s->imsc = rtc.imsc;
-	s->ris = rtc.ris;
-	s->armed = rtc.armed;
-	pthread_mutex_unlock(&rtc.lock);
+	struct pl031 *rtc = dev->ctx;
+	struct rtc_state s;
+
+	memset(&s, 0, sizeof(s));
+	pthread_mutex_lock(&rtc->amba.lock);
+	s.offset = rtc->offset;
+	s.mr = rtc->mr;
+	s.lr = rtc->lr;
+	s.cr = rtc->cr;
+	s.imsc = rtc->imsc;
+	s.ris = rtc->ris;
+	s.armed = rtc->armed;
+	pthread_mutex_unlock(&rtc->amba.lock);
+	return vmm_buf_put(out, &s, sizeof(s));
 }
 
-void rtc_set_restore(const struct vmm_rtc_state *s)
+static int rtc_check(const void *data, size_t len)
 {
-	pthread_mutex_lock(&rtc.lock);
-	rtc.restore = *s;
-	rtc.have_restore = true;
-	pthread_mutex_unlock(&rtc.lock);
+	struct rtc_state s;
+
+	if (len != sizeof(s))
+		return -EINVAL;
+	memcpy(&s, data, sizeof(s));
+	return s.armed <= 1 ? 0 : -EINVAL;
 }
 
-void rtc_detach(void)
+/* The snapshot's registers, its alarm re-armed and its interrupt line driven again. */
+static int rtc_restore(struct vmm_device *dev, const void *data, size_t len)
 {
-	pthread_mutex_lock(&rtc.lock);
-	rtc.vm = NULL;
-	rtc.armed = false;
-	pthread_mutex_unlock(&rtc.lock);
+	struct pl031 *rtc = dev->ctx;
+	struct rtc_state s;
+
+	if (rtc_check(data, len))
+		return -EINVAL;
+	memcpy(&s, data, sizeof(s));
+	pthread_mutex_lock(&rtc->amba.lock);
+	rtc->offset = s.offset;
+	rtc->mr = s.mr;
+	rtc->lr = s.lr;
+	rtc->cr = s.cr;
+	rtc->imsc = s.imsc;
+	rtc->ris = s.ris & RTC_INT;
+	rtc->armed = false;
+	if (s.armed)
+		rearm(rtc);
+	amba_update_irq(&rtc->amba);
+	pthread_mutex_unlock(&rtc->amba.lock);
+	return 0;
 }
 
-/*
- * The device-tree node, as on QEMU virt (Linux binding arm,pl031): an AMBA
- * PrimeCell, so it needs its bus clock (apb_pclk) to probe.
- * Returns 0 or a libfdt error.
- */
-int rtc_fdt_add(void *fdt, uint32_t clk_phandle)
-{
-	static const char compat[] = "arm,pl031\0arm,primecell";
-	fdt64_t reg[2] = { cpu_to_fdt64(VMM_RTC_BASE), cpu_to_fdt64(VMM_RTC_SIZE) };
-	/* GIC SPI, number, level-high (arm,gic-v3.yaml) */
-	fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32(VMM_RTC_SPI), cpu_to_fdt32(4) };
-	int n, r;
+static const struct amba_kind pl031_kind = {
+	/* PrimeCell identification: PL031 (part 0x031, ARM, rev 1), as QEMU reports it */
+	.periph_id = { 0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 },
+	.compat = "arm,pl031",
+	.clock_names = { "apb_pclk" },
+	.nr_clocks = 1,
+	.read = reg_read,
+	.write = reg_write,
+	.line = rtc_line,
+};
 
-	n = fdt_add_subnode(fdt, 0, "pl031@9010000");
-	if (n < 0)
-		return n;
-	r = fdt_setprop(fdt, n, "compatible", compat, sizeof(compat));
-	if (!r)
-		r = fdt_setprop(fdt, n, "reg", reg, sizeof(reg));
-	if (!r)
-		r = fdt_setprop(fdt, n, "interrupts", irq, sizeof(irq));
-	if (!r)
-		r = fdt_setprop_u32(fdt, n, "clocks", clk_phandle);
-	if (!r)
-		r = fdt_setprop_string(fdt, n, "clock-names", "apb_pclk");
-	return r;
+static const struct vmm_device_ops pl031_ops = {
+	.name = "pl031",
+	.snap_type = RTC_SNAP_TYPE,
+	.wake_reason = "rtc",
+	.mmio = amba_mmio,
+	.fdt = amba_fdt,
+	.attach = rtc_attach,
+	.detach = rtc_detach,
+	.save = rtc_save,
+	.check = rtc_check,
+	.restore = rtc_restore,
+};
+
+/* The RTC, once per run: counting from the host's time, its alarm thread started. */
+struct vmm_device *pl031_new(uint64_t base, uint64_t size, uint32_t spi)
+{
+	struct pl031 *rtc = amba_new(sizeof(*rtc), &pl031_ops, &pl031_kind, base, size, spi);
+
+	if (!rtc)
+		return NULL;
+	pthread_cond_init(&rtc->cond, NULL);
+	rtc->cr = 1;
+	return amba_start(&rtc->amba, alarm_thread);
 }

@@ -3,23 +3,22 @@
  * PL011 UART on stdio (ARM DDI 0183), enough of it for Linux's amba-pl011
  * driver and for earlycon: transmit goes straight to stdout, receive comes
  * from a stdin reader thread through a FIFO and raises the RX interrupt
- * (GIC SPI 1, as on QEMU virt) with KVM_IRQ_LINE.
+ * (GIC SPI 1 on QEMU virt; hw/virt.c places it) through the host callbacks.
  *
  * The device outlives a VM: a reboot in place re-attaches it to the new VM,
  * and typed-ahead input is kept. On a terminal, stdin is put in raw mode and
  * Ctrl-A x stops vpsci-run (Ctrl-A Ctrl-A sends one Ctrl-A).
  */
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include "hw/amba.h"
+#include "log.h"
+#include "util/buf.h"
 
 /* Register offsets (DDI 0183 3.2) */
 #define UART_DR		0x000
@@ -36,7 +35,6 @@
 #define UART_MIS	0x040
 #define UART_ICR	0x044
 #define UART_DMACR	0x048
-#define UART_PERIPH_ID	0xfe0
 
 #define FR_RXFE		(1u << 4)
 #define FR_TXFF		(1u << 5)
@@ -49,224 +47,198 @@
 
 #define LCRH_FEN	(1u << 4)
 
-#define RX_FIFO_DEPTH	VMM_UART_FIFO
+#define RX_FIFO_DEPTH	32
 #define CTRL_A		0x01
+#define UART_SNAP_TYPE	5	/* docs/vm-snapshot.md: struct uart_state */
 
-/* PrimeCell identification: PL011 r1p5, as QEMU reports it */
-static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+/* The PL011's state in a snapshot (docs/vm-snapshot.md), host byte order. */
+struct uart_state {
+	uint32_t imsc, lcrh, cr, ifls, ibrd, fbrd, ilpr, dmacr, ris_tx;
+	uint32_t count;			/* bytes in fifo[0..count) */
+	uint8_t fifo[RX_FIFO_DEPTH];
+};
+_Static_assert(sizeof(struct uart_state) == 72, "UART section layout");
 
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t space;
-	struct vmm *vm;		/* attached VM, or NULL between boots */
+struct pl011 {
+	struct amba_dev amba;	/* first: amba_mmio() finds it from dev->ctx */
+	pthread_cond_t space;	/* room in the RX FIFO */
+	int in_fd, out_fd;	/* the backend: stdin, stdout */
 	uint8_t fifo[RX_FIFO_DEPTH];
 	unsigned int head, count;
 	uint32_t ris_tx;	/* latched TX interrupt (the RX ones follow the FIFO) */
 	uint32_t imsc, lcrh, cr, ifls, ibrd, fbrd, ilpr, dmacr;
-	bool irq_level;
-	bool tty;
-	struct termios saved;
-	bool have_restore;		/* apply 'restore' at the next attach */
-	struct vmm_uart_state restore;
-} uart = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.space = PTHREAD_COND_INITIALIZER,
+	bool tty;		/* in_fd is the terminal, in raw mode */
 };
 
-static unsigned int fifo_depth(void)
+/*
+ * The terminal's settings before raw mode, for the atexit() handler (which
+ * takes no argument): one per process, as the terminal is.
+ */
+static struct termios saved_tty;
+static bool tty_raw;
+
+static unsigned int fifo_depth(const struct pl011 *u)
 {
-	return (uart.lcrh & LCRH_FEN) ? RX_FIFO_DEPTH : 1;
+	return (u->lcrh & LCRH_FEN) ? RX_FIFO_DEPTH : 1;
 }
 
-static uint32_t uart_ris(void)
+static uint32_t uart_ris(const struct pl011 *u)
 {
-	uint32_t ris = uart.ris_tx;
+	uint32_t ris = u->ris_tx;
 
-	if (uart.count)
+	if (u->count)
 		ris |= INT_RX | INT_RT;
 	return ris;
 }
 
-/* Drive the SPI from RIS & IMSC; called with uart.lock held. */
-static void update_irq(void)
+static bool uart_line(void *ctx)
 {
-	bool level = (uart_ris() & uart.imsc) != 0;
-	struct kvm_irq_level irq;
+	const struct pl011 *u = ctx;
 
-	if (!uart.vm || level == uart.irq_level)
-		return;
-	irq.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + VMM_UART_SPI);
-	irq.level = level;
-	if (ioctl(uart.vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
-		vmm_log("uart: KVM_IRQ_LINE: %s", strerror(errno));
-	else
-		uart.irq_level = level;
+	return (uart_ris(u) & u->imsc) != 0;
 }
 
-static void put_char(uint8_t c)
+static void put_char(const struct pl011 *u, uint8_t c)
 {
 	ssize_t n;
 
 	do {
-		n = write(STDOUT_FILENO, &c, 1);
+		n = write(u->out_fd, &c, 1);
 	} while (n < 0 && errno == EINTR);
 }
 
-static uint32_t reg_read(uint64_t off)
+static uint32_t reg_read(void *ctx, uint64_t off)
 {
+	struct pl011 *u = ctx;
 	uint32_t val = 0;
 
 	switch (off) {
 	case UART_DR:
-		if (uart.count) {
-			val = uart.fifo[uart.head];
-			uart.head = (uart.head + 1) % RX_FIFO_DEPTH;
-			uart.count--;
-			pthread_cond_signal(&uart.space);
+		if (u->count) {
+			val = u->fifo[u->head];
+			u->head = (u->head + 1) % RX_FIFO_DEPTH;
+			u->count--;
+			pthread_cond_signal(&u->space);
 		}
 		break;
 	case UART_FR:
 		val = FR_TXFE;
-		if (!uart.count)
+		if (!u->count)
 			val |= FR_RXFE;
-		if (uart.count >= fifo_depth())
+		if (u->count >= fifo_depth(u))
 			val |= FR_RXFF;
 		break;
 	case UART_ILPR:
-		val = uart.ilpr;
+		val = u->ilpr;
 		break;
 	case UART_IBRD:
-		val = uart.ibrd;
+		val = u->ibrd;
 		break;
 	case UART_FBRD:
-		val = uart.fbrd;
+		val = u->fbrd;
 		break;
 	case UART_LCRH:
-		val = uart.lcrh;
+		val = u->lcrh;
 		break;
 	case UART_CR:
-		val = uart.cr;
+		val = u->cr;
 		break;
 	case UART_IFLS:
-		val = uart.ifls;
+		val = u->ifls;
 		break;
 	case UART_IMSC:
-		val = uart.imsc;
+		val = u->imsc;
 		break;
 	case UART_RIS:
-		val = uart_ris();
+		val = uart_ris(u);
 		break;
 	case UART_MIS:
-		val = uart_ris() & uart.imsc;
+		val = uart_ris(u) & u->imsc;
 		break;
 	case UART_DMACR:
-		val = uart.dmacr;
+		val = u->dmacr;
 		break;
 	default:
-		if (off >= UART_PERIPH_ID && off < UART_PERIPH_ID + 32 && !(off & 3))
-			val = pl011_id[(off - UART_PERIPH_ID) / 4];
 		break;
 	}
 	return val;
 }
 
-static void reg_write(uint64_t off, uint32_t val)
+static void reg_write(void *ctx, uint64_t off, uint32_t val)
 {
+	struct pl011 *u = ctx;
+
 	switch (off) {
 	case UART_DR:
-		put_char((uint8_t)val);
-		uart.ris_tx = INT_TX;	/* the character left at once: TX FIFO empty */
+		put_char(u, (uint8_t)val);
+		u->ris_tx = INT_TX;	/* the character left at once: TX FIFO empty */
 		break;
 	case UART_RSR:
 		break;
 	case UART_ILPR:
-		uart.ilpr = val;
+		u->ilpr = val;
 		break;
 	case UART_IBRD:
-		uart.ibrd = val;
+		u->ibrd = val;
 		break;
 	case UART_FBRD:
-		uart.fbrd = val;
+		u->fbrd = val;
 		break;
 	case UART_LCRH:
-		uart.lcrh = val;
+		u->lcrh = val;
 		break;
 	case UART_CR:
-		uart.cr = val;
+		u->cr = val;
 		break;
 	case UART_IFLS:
-		uart.ifls = val;
+		u->ifls = val;
 		break;
 	case UART_IMSC:
-		uart.imsc = val & 0x7ff;
+		u->imsc = val & 0x7ff;
 		break;
 	case UART_ICR:
-		uart.ris_tx &= ~val;
+		u->ris_tx &= ~val;
 		break;
 	case UART_DMACR:
-		uart.dmacr = val;
+		u->dmacr = val;
 		break;
 	default:
 		break;
 	}
 }
 
-/* MMIO exit in the UART window. Returns false when addr is not ours. */
-bool uart_mmio(uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
+/* Queue one input byte, waiting for room; a SYSTEM_SUSPEND wake source. */
+static void push_byte(struct pl011 *u, uint8_t c)
 {
-	uint64_t off;
-	uint32_t val = 0;
-
-	if (addr < VMM_UART_BASE || addr >= VMM_UART_BASE + VMM_UART_SIZE)
-		return false;
-	off = addr - VMM_UART_BASE;
-	if (len > 4)
-		len = 4;
-	pthread_mutex_lock(&uart.lock);
-	if (is_write) {
-		memcpy(&val, data, len);
-		reg_write(off, val);
-	} else {
-		val = reg_read(off);
-		memcpy(data, &val, len);
-	}
-	update_irq();
-	pthread_mutex_unlock(&uart.lock);
-	return true;
+	pthread_mutex_lock(&u->amba.lock);
+	while (u->count >= RX_FIFO_DEPTH)
+		pthread_cond_wait(&u->space, &u->amba.lock);
+	u->fifo[(u->head + u->count) % RX_FIFO_DEPTH] = c;
+	u->count++;
+	amba_update_irq(&u->amba);
+	if (u->amba.host)
+		u->amba.host->wake(u->amba.host->opaque, "uart");
+	pthread_mutex_unlock(&u->amba.lock);
 }
 
-/* Queue one input byte, waiting for room; false when no VM takes input. */
-static void push_byte(uint8_t c)
+static void stop_from_keyboard(struct pl011 *u)
 {
-	pthread_mutex_lock(&uart.lock);
-	while (uart.count >= RX_FIFO_DEPTH)
-		pthread_cond_wait(&uart.space, &uart.lock);
-	uart.fifo[(uart.head + uart.count) % RX_FIFO_DEPTH] = c;
-	uart.count++;
-	update_irq();
-	if (uart.vm)
-		vm_wake(uart.vm, "uart");	/* a SYSTEM_SUSPEND wake source */
-	pthread_mutex_unlock(&uart.lock);
+	pthread_mutex_lock(&u->amba.lock);
+	if (u->amba.host)
+		u->amba.host->request_stop(u->amba.host->opaque);
+	pthread_mutex_unlock(&u->amba.lock);
 }
 
-static void stop_from_keyboard(void)
-{
-	pthread_mutex_lock(&uart.lock);
-	if (uart.vm)
-		vm_finish(uart.vm, VMM_OUT_STOPPED);
-	pthread_mutex_unlock(&uart.lock);
-}
-
-/* stdin reader: feeds the RX FIFO, handles the Ctrl-A escape on a terminal. */
+/* The input reader: feeds the RX FIFO, handles the Ctrl-A escape on a terminal. */
 static void *input_thread(void *arg)
 {
+	struct pl011 *u = arg;
 	bool escape = false;
 	uint8_t buf[64];
 	ssize_t n;
 
-	(void)arg;
 	for (;;) {
-		n = read(STDIN_FILENO, buf, sizeof(buf));
+		n = read(u->in_fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -274,150 +246,182 @@ static void *input_thread(void *arg)
 		for (ssize_t i = 0; i < n; i++) {
 			uint8_t c = buf[i];
 
-			if (uart.tty && escape) {
+			if (u->tty && escape) {
 				escape = false;
 				if (c == 'x' || c == 'X') {
-					stop_from_keyboard();
+					stop_from_keyboard(u);
 					continue;
 				}
 				if (c != CTRL_A)
-					push_byte(CTRL_A);
-			} else if (uart.tty && c == CTRL_A) {
+					push_byte(u, CTRL_A);
+			} else if (u->tty && c == CTRL_A) {
 				escape = true;
 				continue;
 			}
-			push_byte(c);
+			push_byte(u, c);
 		}
 	}
 }
 
 void uart_restore_tty(void)
 {
-	if (uart.tty)
-		tcsetattr(STDIN_FILENO, TCSANOW, &uart.saved);
+	if (tty_raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
 }
 
-/* Once per run: raw terminal (if any) and the stdin reader thread. */
-int uart_init(void)
+/* Raw terminal, if stdin is one (our own "\n" still becomes "\r\n"). */
+static bool make_raw(int fd)
 {
-	pthread_t t;
-	sigset_t all, old;
+	struct termios raw;
 
-	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &uart.saved) == 0) {
-		struct termios raw = uart.saved;
-
-		cfmakeraw(&raw);
-		raw.c_oflag |= OPOST | ONLCR;	/* keep "\n" -> "\r\n" for our own messages */
-		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
-			uart.tty = true;
-			atexit(uart_restore_tty);
-		}
-	}
-	/* The reader must never take a vCPU kick or a host signal. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	if (pthread_create(&t, NULL, input_thread, NULL) != 0) {
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		vmm_log("uart: cannot start the stdin reader thread");
-		return -1;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_detach(t);
-	return 0;
+	if (tty_raw || !isatty(fd) || tcgetattr(fd, &saved_tty) != 0)
+		return false;
+	raw = saved_tty;
+	cfmakeraw(&raw);
+	raw.c_oflag |= OPOST | ONLCR;
+	if (tcsetattr(fd, TCSANOW, &raw) != 0)
+		return false;
+	tty_raw = true;
+	atexit(uart_restore_tty);
+	return true;
 }
 
-/* Registers and RX FIFO of the running device, for a snapshot. */
-void uart_save(struct vmm_uart_state *s)
+/* Registers and RX FIFO, for a snapshot. */
+static int uart_save(struct vmm_device *dev, struct vmm_buf *out)
 {
-	pthread_mutex_lock(&uart.lock);
-	memset(s, 0, sizeof(*s));
-	s->imsc = uart.imsc;
-	s->lcrh = uart.lcrh;
-	s->cr = uart.cr;
-	s->ifls = uart.ifls;
-	s->ibrd = uart.ibrd;
-	s->fbrd = uart.fbrd;
-	s->ilpr = uart.ilpr;
-	s->dmacr = uart.dmacr;
-	s->ris_tx = uart.ris_tx;
-	s->count = uart.count;
-	for (unsigned int i = 0; i < uart.count; i++)
-		s->fifo[i] = uart.fifo[(uart.head + i) % RX_FIFO_DEPTH];
-	pthread_mutex_unlock(&uart.lock);
+	struct pl011 *u = dev->ctx;
+	struct uart_state s;
+
+	memset(&s, 0, sizeof(s));
+	pthread_mutex_lock(&u->amba.lock);
+	s.imsc = u->imsc;
+	s.lcrh = u->lcrh;
+	s.cr = u->cr;
+	s.ifls = u->ifls;
+	s.ibrd = u->ibrd;
+	s.fbrd = u->fbrd;
+	s.ilpr = u->ilpr;
+	s.dmacr = u->dmacr;
+	s.ris_tx = u->ris_tx;
+	s.count = u->count;
+	for (unsigned int i = 0; i < u->count; i++)
+		s.fifo[i] = u->fifo[(u->head + i) % RX_FIFO_DEPTH];
+	pthread_mutex_unlock(&u->amba.lock);
+	return vmm_buf_put(out, &s, sizeof(s));
 }
 
-/* The next attach takes these registers instead of the reset values (--restore). */
-void uart_set_restore(const struct vmm_uart_state *s)
+static int uart_check(const void *data, size_t len)
 {
-	pthread_mutex_lock(&uart.lock);
-	uart.restore = *s;
-	uart.have_restore = true;
-	pthread_mutex_unlock(&uart.lock);
+	struct uart_state s;
+
+	if (len != sizeof(s))
+		return -EINVAL;
+	memcpy(&s, data, sizeof(s));
+	return s.count <= RX_FIFO_DEPTH ? 0 : -EINVAL;
 }
 
 /*
  * Restored registers; the snapshot's unread input goes before what was typed
- * since (bytes that do not fit are dropped). Called with uart.lock held,
- * once the VM is attached, so the interrupt line follows the state.
+ * since (bytes that do not fit are dropped), and the interrupt line follows.
  */
-static void apply_restore(void)
+static int uart_restore(struct vmm_device *dev, const void *data, size_t len)
 {
-	const struct vmm_uart_state *s = &uart.restore;
+	struct pl011 *u = dev->ctx;
 	uint8_t typed[RX_FIFO_DEPTH];
-	unsigned int n = uart.count, i;
+	struct uart_state s;
+	unsigned int n, i;
 
+	if (uart_check(data, len))
+		return -EINVAL;
+	memcpy(&s, data, sizeof(s));
+	pthread_mutex_lock(&u->amba.lock);
+	n = u->count;
 	for (i = 0; i < n; i++)
-		typed[i] = uart.fifo[(uart.head + i) % RX_FIFO_DEPTH];
-	uart.head = 0;
-	uart.count = 0;
-	for (i = 0; i < s->count && i < RX_FIFO_DEPTH; i++)
-		uart.fifo[uart.count++] = s->fifo[i];
-	for (i = 0; i < n && uart.count < RX_FIFO_DEPTH; i++)
-		uart.fifo[uart.count++] = typed[i];
-	uart.imsc = s->imsc & 0x7ff;
-	uart.lcrh = s->lcrh;
-	uart.cr = s->cr;
-	uart.ifls = s->ifls;
-	uart.ibrd = s->ibrd;
-	uart.fbrd = s->fbrd;
-	uart.ilpr = s->ilpr;
-	uart.dmacr = s->dmacr;
-	uart.ris_tx = s->ris_tx & INT_TX;
-	uart.have_restore = false;
-	update_irq();
+		typed[i] = u->fifo[(u->head + i) % RX_FIFO_DEPTH];
+	u->head = 0;
+	u->count = 0;
+	for (i = 0; i < s.count; i++)
+		u->fifo[u->count++] = s.fifo[i];
+	for (i = 0; i < n && u->count < RX_FIFO_DEPTH; i++)
+		u->fifo[u->count++] = typed[i];
+	u->imsc = s.imsc & 0x7ff;
+	u->lcrh = s.lcrh;
+	u->cr = s.cr;
+	u->ifls = s.ifls;
+	u->ibrd = s.ibrd;
+	u->fbrd = s.fbrd;
+	u->ilpr = s.ilpr;
+	u->dmacr = s.dmacr;
+	u->ris_tx = s.ris_tx & INT_TX;
+	amba_update_irq(&u->amba);
+	pthread_cond_signal(&u->space);
+	pthread_mutex_unlock(&u->amba.lock);
+	return 0;
 }
 
-/* Connect the device to a freshly built VM: registers at reset values. */
-void uart_attach(struct vmm *vm)
+/* A new VM: registers at reset values; the RX FIFO (typed-ahead input) is kept. */
+static int uart_attach(struct vmm_device *dev, struct vmm *vm,
+		       const struct vmm_device_host *host)
 {
-	pthread_mutex_lock(&uart.lock);
-	uart.vm = vm;
-	uart.ris_tx = 0;
-	uart.imsc = 0;
-	uart.lcrh = 0;
-	uart.cr = 0x300;	/* TXE | RXE, as after reset */
-	uart.ifls = 0x12;
-	uart.ibrd = uart.fbrd = uart.ilpr = uart.dmacr = 0;
-	uart.irq_level = false;
-	if (uart.have_restore)
-		apply_restore();
-	pthread_mutex_unlock(&uart.lock);
+	struct pl011 *u = dev->ctx;
+
+	(void)vm;
+	pthread_mutex_lock(&u->amba.lock);
+	amba_attach(&u->amba, host);
+	u->ris_tx = 0;
+	u->imsc = 0;
+	u->lcrh = 0;
+	u->cr = 0x300;	/* TXE | RXE, as after reset */
+	u->ifls = 0x12;
+	u->ibrd = u->fbrd = u->ilpr = u->dmacr = 0;
+	pthread_mutex_unlock(&u->amba.lock);
+	return 0;
 }
 
-/* Whether the UART drives its interrupt line (a wake-up's likely cause). */
-bool uart_irq_level(void)
+static void uart_detach(struct vmm_device *dev)
 {
-	bool level;
+	struct pl011 *u = dev->ctx;
 
-	pthread_mutex_lock(&uart.lock);
-	level = uart.vm && uart.irq_level;
-	pthread_mutex_unlock(&uart.lock);
-	return level;
+	pthread_mutex_lock(&u->amba.lock);
+	amba_detach(&u->amba);
+	pthread_mutex_unlock(&u->amba.lock);
 }
 
-void uart_detach(void)
+static const struct amba_kind pl011_kind = {
+	/* PrimeCell identification: PL011 r1p5, as QEMU reports it */
+	.periph_id = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 },
+	.compat = "arm,pl011",
+	.clock_names = { "uartclk", "apb_pclk" },
+	.nr_clocks = 2,
+	.read = reg_read,
+	.write = reg_write,
+	.line = uart_line,
+};
+
+static const struct vmm_device_ops pl011_ops = {
+	.name = "pl011",
+	.snap_type = UART_SNAP_TYPE,
+	.wake_reason = "uart",
+	.console = true,
+	.mmio = amba_mmio,
+	.fdt = amba_fdt,
+	.attach = uart_attach,
+	.detach = uart_detach,
+	.save = uart_save,
+	.check = uart_check,
+	.restore = uart_restore,
+};
+
+/* The console on stdio, once per run: raw terminal (if any), the input reader. */
+struct vmm_device *pl011_new(uint64_t base, uint64_t size, uint32_t spi)
 {
-	pthread_mutex_lock(&uart.lock);
-	uart.vm = NULL;
-	pthread_mutex_unlock(&uart.lock);
+	struct pl011 *u = amba_new(sizeof(*u), &pl011_ops, &pl011_kind, base, size, spi);
+
+	if (!u)
+		return NULL;
+	pthread_cond_init(&u->space, NULL);
+	u->in_fd = STDIN_FILENO;
+	u->out_fd = STDOUT_FILENO;
+	u->tty = make_raw(u->in_fd);
+	return amba_start(&u->amba, input_thread);
 }

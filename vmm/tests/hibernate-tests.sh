@@ -26,83 +26,21 @@
 #
 # Each test prints PASS/FAIL with its aim; timings as
 # "bench hibernate-to-resumed-<case> <s> s" (nested, informative only).
-# Ends with "N passed, N failed"; exit status 0 only if none failed.
-set -u
+# Ends with "N passed, N failed, N skipped"; exit status 0 only if none failed.
 
 what=${1:-quick}
 T=/testbed
 K7=$T/kernels/vmlinuz-7
 K6=$T/kernels/vmlinuz-6.12
-I=$T/kernels/initrd.img
 OUT=/tmp/hib-tests
-H=${TESTBED_HOST_KERNEL:-?}
-VM_TIMEOUT=${VM_TIMEOUT:-240}
 APPEND="console=ttyAMA0 quiet panic=-1 resume=/dev/pmem0 vpsci.script=hibernate"
 rm -rf "$OUT"
-mkdir -p "$OUT"
-pass=0
-fail=0
-
-ok() {
-	pass=$((pass + 1))
-	echo "PASS $*"
-}
-
-ko() {
-	fail=$((fail + 1))
-	echo "FAIL $*"
-}
-
-now() {
-	read -r u _ </proc/uptime
-	echo "$u"
-}
-
-# run NAME ARGS...: vpsci-run with stdin /dev/null; each console/stderr line
-# goes to $OUT/NAME.log prefixed with the testbed uptime; events to
-# $OUT/NAME.ev. Sets $st (exit status) and $t_start (uptime at start).
-run() {
-	name=$1
-	shift
-	rm -f "$OUT/$name.log" "$OUT/$name.ev" "$OUT/$name.st"
-	t_start=$(now)
-	{
-		timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$OUT/$name.ev" "$@" </dev/null 2>&1
-		echo "vpsci-run-status=$?"
-	} | while IFS= read -r line; do
-		case "$line" in
-		vpsci-run-status=*)
-			echo "${line#vpsci-run-status=}" >"$OUT/$name.st"
-			continue
-			;;
-		esac
-		read -r u _ </proc/uptime
-		printf '%s %s\n' "$u" "$line"
-	done >"$OUT/$name.log"
-	st=$(cat "$OUT/$name.st" 2>/dev/null || echo 255)
-}
-
-# count FILE FIXED-STRING
-count() {
-	grep -cF -- "$2" "$1" 2>/dev/null || true
-}
+. "$(dirname "$0")/lib.sh"
 
 # event_time NAME EVENT: absolute uptime of the first system event EVENT of run NAME.
 event_time() {
 	awk -v s="$t_start_of" -v e="\"event\":\"$2\"" 'index($0, e) {
 		sub(/^\{"t":/, ""); sub(/,.*/, ""); printf "%.2f", s + $0; exit }' "$OUT/$1.ev"
-}
-
-# line_time NAME TEXT: uptime at which run NAME printed the first line with TEXT.
-line_time() {
-	awk -v t="$2" 'index($0, t) { print $1; exit }' "$OUT/$1.log"
-}
-
-show() {
-	echo "---- last lines of $OUT/$1.log (status $st):"
-	tail -12 "$OUT/$1.log" | sed 's/^/    /'
-	echo "---- last events ($OUT/$1.ev):"
-	grep -v '"fn":"CPU_\|"fn":"AFFINITY' "$OUT/$1.ev" 2>/dev/null | tail -4 | sed 's/^/    /'
 }
 
 # key FILE KEY: a value of a machine description.
@@ -115,57 +53,42 @@ swap_sig() {
 	dd if="$1" bs=1 skip=4086 count=10 2>/dev/null | tr -d '\000'
 }
 
-# expect_refusal NAME STATUS TEXT ARGS...: vpsci-run must exit STATUS and say TEXT.
-expect_refusal() {
-	name=$1
-	want=$2
-	text=$3
-	shift 3
-	out=$(timeout 120 vpsci-run "$@" </dev/null 2>&1)
-	s=$?
-	if [ "$s" = "$want" ] && printf '%s' "$out" | grep -qF -- "$text"; then
-		ok "refuse-$name: status $s, \"$(printf '%s' "$out" | head -1 | cut -c1-150)\""
-	else
-		ko "refuse-$name: status $s (want $want), output: $(printf '%s' "$out" | head -3)"
-	fi
-}
-
 # ---- errors that need no guest -------------------------------------------
 t_errors() {
 	truncate -s 3M "$OUT/odd.img"
 	mkdir -p "$OUT/adir"
-	expect_refusal disk-missing 1 "cannot open it read-write" -k "$K7" --disk "$OUT/none.img"
-	expect_refusal disk-dir 1 "--disk '$OUT/adir'" -k "$K7" --disk "$OUT/adir"
-	expect_refusal disk-size 1 "not a non-zero multiple of 2 MiB" -k "$K7" --disk "$OUT/odd.img"
+	expect_fail refuse-disk-missing 1 "cannot open it read-write" -k "$K7" --disk "$OUT/none.img"
+	expect_fail refuse-disk-dir 1 "--disk '$OUT/adir'" -k "$K7" --disk "$OUT/adir"
+	expect_fail refuse-disk-size 1 "not a non-zero multiple of 2 MiB" -k "$K7" --disk "$OUT/odd.img"
 	truncate -s 0 "$OUT/empty.img"
-	expect_refusal disk-empty 1 "not a non-zero multiple" -k "$K7" --disk "$OUT/empty.img"
-	expect_refusal disk-chardev 1 "not a regular file" -k "$K7" --disk /dev/null
-	expect_refusal on-off-alone 1 "--machine-on-off needs --machine" -k "$K7" --machine-on-off
-	expect_refusal resume-missing 1 "No such file" --resume "$OUT/none.txt"
+	expect_fail refuse-disk-empty 1 "not a non-zero multiple" -k "$K7" --disk "$OUT/empty.img"
+	expect_fail refuse-disk-chardev 1 "not a regular file" -k "$K7" --disk /dev/null
+	expect_fail refuse-on-off-alone 1 "--machine-on-off needs --machine" -k "$K7" --machine-on-off
+	expect_fail refuse-resume-missing 1 "No such file" --resume "$OUT/none.txt"
 	printf 'hello\n' >"$OUT/junk.txt"
-	expect_refusal resume-junk 1 "not a vpsci-run machine description" --resume "$OUT/junk.txt"
+	expect_fail refuse-resume-junk 1 "not a vpsci-run machine description" --resume "$OUT/junk.txt"
 }
 
 # Refusals against a real description $1 (after the first hibernation).
 t_resume_errors() {
 	m=$1
 	head -c 700 "$m" >"$OUT/trunc.txt"
-	expect_refusal resume-truncated 1 "truncated" --resume "$OUT/trunc.txt"
+	expect_fail refuse-resume-truncated 1 "truncated" --resume "$OUT/trunc.txt"
 	sed 's/^mem-mib=512$/mem-mib=513/' "$m" >"$OUT/crc.txt"
-	expect_refusal resume-checksum 1 "checksum mismatch" --resume "$OUT/crc.txt"
+	expect_fail refuse-resume-checksum 1 "checksum mismatch" --resume "$OUT/crc.txt"
 	sed '1s/^vpsci-machine=1$/vpsci-machine=2/' "$m" >"$OUT/ver.txt"
-	expect_refusal resume-format 1 "format '2' is not understood" --resume "$OUT/ver.txt"
-	expect_refusal resume-cpus 1 "--cpus 4 contradicts the hibernated machine (2 vCPUs)" \
+	expect_fail refuse-resume-format 1 "format '2' is not understood" --resume "$OUT/ver.txt"
+	expect_fail refuse-resume-cpus 1 "--cpus 4 contradicts the hibernated machine (2 vCPUs)" \
 		--resume "$m" --cpus 4
-	expect_refusal resume-version 1 "--psci-version 1.2 contradicts the hibernated machine" \
+	expect_fail refuse-resume-version 1 "--psci-version 1.2 contradicts the hibernated machine" \
 		--resume "$m" --psci-version=1.2
-	expect_refusal resume-mem 1 "--mem 1024 contradicts" --resume "$m" -m 1024
-	expect_refusal resume-kernel 1 "--kernel $K6 contradicts" --resume "$m" -k "$K6"
-	expect_refusal resume-disk 1 "--disk (other disks) contradicts" --resume "$m" \
+	expect_fail refuse-resume-mem 1 "--mem 1024 contradicts" --resume "$m" -m 1024
+	expect_fail refuse-resume-kernel 1 "--kernel $K6 contradicts" --resume "$m" -k "$K6"
+	expect_fail refuse-resume-disk 1 "--disk (other disks) contradicts" --resume "$m" \
 		--disk "$OUT/odd.img"
 	# The same kernel with one byte more: a different kernel.
 	printf 'x' >>"$OUT/vmlinuz"
-	expect_refusal resume-kernel-changed 1 "has changed since the guest hibernated" --resume "$m"
+	expect_fail refuse-resume-kernel-changed 1 "has changed since the guest hibernated" --resume "$m"
 	truncate -s "$(key "$m" kernel-size)" "$OUT/vmlinuz"
 }
 
@@ -174,7 +97,7 @@ t_cycles() {
 	cp "$K7" "$OUT/vmlinuz"
 	truncate -s 128M "$OUT/cycles.img"
 	m=$OUT/cycles.machine
-	run cycles-0 -k "$OUT/vmlinuz" -i "$I" -c 2 -m 512 --disk "$OUT/cycles.img" --machine "$m" \
+	run_vm cycles-0 -k "$OUT/vmlinuz" -i "$I" -c 2 -m 512 --disk "$OUT/cycles.img" --machine "$m" \
 		-p "$APPEND vpsci.cycles=3"
 	t_start_of=$t_start
 	off2=$(count "$OUT/cycles-0.ev" '"event":"SYSTEM_OFF2"')
@@ -186,7 +109,7 @@ t_cycles() {
 	else
 		ko "cycles-0: status $st (want 4), SYSTEM_OFF2 events $off2 (want 1)," \
 			"reason '$(key "$m" reason 2>/dev/null)'"
-		show cycles-0
+		show_run cycles-0
 		return
 	fi
 	sig=$(swap_sig "$OUT/cycles.img")
@@ -212,17 +135,15 @@ t_cycles() {
 		t_off=$(event_time "$prev" SYSTEM_OFF2)
 		if [ -n "$env" ]; then
 			export VPSCI_RUN_DEFAULT_PSCI_VERSION=1.2
-			run "cycles-$c" --resume "$m"
+			run_vm "cycles-$c" --resume "$m"
 			unset VPSCI_RUN_DEFAULT_PSCI_VERSION
 		else
-			run "cycles-$c" --resume "$m"
+			run_vm "cycles-$c" --resume "$m"
 		fi
 		t_start_of=$t_start
 		t_res=$(line_time "cycles-$c" "vpsci-resumed cycle=$c markers=ok")
-		ver=$(grep -F '"fn":"PSCI_VERSION"' "$OUT/cycles-$c.ev" | head -1 |
-			sed -n 's/.*"ret":"\([^"]*\)".*/\1/p')
-		boot_ver=$(grep -F '"event":"BOOT"' "$OUT/cycles-$c.ev" | sed -n \
-			's/.*"version":"\([^"]*\)".*/\1/p')
+		ver=$(ev_field "$OUT/cycles-$c.ev" '"fn":"PSCI_VERSION"' ret)
+		boot_ver=$(ev_field "$OUT/cycles-$c.ev" '"event":"BOOT"' version)
 		next=$(count "$OUT/cycles-$c.ev" '"event":"SYSTEM_OFF2"')
 		why=
 		[ "$st" = "$want" ] || why="status $st, want $want;"
@@ -236,13 +157,13 @@ t_cycles() {
 			why="$why guest did not end with vpsci-guest-exit=0;"
 		fi
 		if [ -z "$why" ]; then
-			dt=$(awk -v a="$t_off" -v b="$t_res" 'BEGIN { printf "%.1f", b - a }')
+			dt=$(delta "$t_off" "$t_res" 1)
 			ok "cycles-$c: --resume${env:+ ($env)}: markers intact, PSCI_VERSION 0x10003," \
 				"status $st; hibernate-to-resumed $dt s"
 			echo "bench hibernate-to-resumed-host$H-guest7-cycle$c $dt s"
 		else
 			ko "cycles-$c: $why"
-			show "cycles-$c"
+			show_run "cycles-$c"
 			return
 		fi
 		prev=cycles-$c
@@ -267,14 +188,13 @@ t_old() {
 	# the testbed's -cpu max has): trans_pgd_create_copy() faults; 7.x is fixed.
 	extra=
 	[ "$kern" = "$K6" ] && extra=" arm64.nolva"
-	run "$tn-0" -k "$kern" -i "$I" -c 1 -m 512 --disk "$OUT/$tn.img" --machine "$m" \
+	run_vm "$tn-0" -k "$kern" -i "$I" -c 1 -m 512 --disk "$OUT/$tn.img" --machine "$m" \
 		--machine-on-off -p "$APPEND vpsci.cycles=1$extra" "$@"
 	unset VPSCI_RUN_DEFAULT_PSCI_VERSION
 	t_start_of=$t_start
 	off=$(count "$OUT/$tn-0.ev" '"event":"SYSTEM_OFF",')
 	off2=$(count "$OUT/$tn-0.ev" '"event":"SYSTEM_OFF2"')
-	feat=$(grep -F '"args":["0xc4000015"' "$OUT/$tn-0.ev" | head -1 |
-		sed -n 's/.*"rc":\([-0-9]*\).*/\1/p')
+	feat=$(ev_field "$OUT/$tn-0.ev" '"args":["0xc4000015"' rc)
 	if [ "$st" = 0 ] && [ "$off" = 1 ] && [ "$off2" = 0 ] &&
 		[ "$(key "$m" reason)" = SYSTEM_OFF ] && [ "$(key "$m" psci-version)" = "$wantv" ] &&
 		grep -q "vpsci-hibernate-start cycle=1" "$OUT/$tn-0.log"; then
@@ -286,28 +206,27 @@ t_old() {
 		ko "$tn-0: status $st (want 0), SYSTEM_OFF $off / SYSTEM_OFF2 $off2 (want 1/0)," \
 			"reason '$(key "$m" reason 2>/dev/null)', version" \
 			"'$(key "$m" psci-version 2>/dev/null)' (want $wantv)"
-		show "$tn-0"
+		show_run "$tn-0"
 		return
 	fi
 	t_off=$(event_time "$tn-0" SYSTEM_OFF)
-	run "$tn-1" --resume "$m"
+	run_vm "$tn-1" --resume "$m"
 	t_res=$(line_time "$tn-1" "vpsci-resumed cycle=1 markers=ok")
-	boot_ver=$(grep -F '"event":"BOOT"' "$OUT/$tn-1.ev" | sed -n \
-		's/.*"version":"\([^"]*\)".*/\1/p')
+	boot_ver=$(ev_field "$OUT/$tn-1.ev" '"event":"BOOT"' version)
 	if [ "$st" = 0 ] && [ -n "$t_res" ] && [ "$boot_ver" = "$wantv" ] &&
 		grep -q "vpsci-guest-exit=0" "$OUT/$tn-1.log"; then
-		dt=$(awk -v a="$t_off" -v b="$t_res" 'BEGIN { printf "%.1f", b - a }')
+		dt=$(delta "$t_off" "$t_res" 1)
 		ok "$tn-1: --resume (this build's default: 1.3) gave the guest the recorded" \
 			"PSCI $boot_ver; markers intact; status 0; hibernate-to-resumed $dt s"
 		echo "bench hibernate-to-resumed-host$H-$tn $dt s"
 	else
 		ko "$tn-1: status $st (want 0), resumed line '${t_res:-none}', PSCI $boot_ver" \
 			"(want $wantv)"
-		show "$tn-1"
+		show_run "$tn-1"
 	fi
 }
 
-t0=$(now)
+t_all=$(now)
 t_errors
 t_cycles
 t_old old612 "$K6" 1.2 1.2
@@ -315,6 +234,4 @@ if [ "$what" = full ]; then
 	t_old old612v13 "$K6" "" 1.3
 	t_old v12 "$K7" "" 1.2 --psci-version=1.2
 fi
-echo "hibernate-tests ($what, host $H): $pass passed, $fail failed" \
-	"($(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }') s)"
-[ "$fail" = 0 ]
+finish "hibernate-tests ($what, host $H, $(delta "$t_all" "$(now)" 0) s)"

@@ -15,64 +15,13 @@
 # SECS s (default 180) on both guest kernels.
 # Each test prints PASS/FAIL/SKIP with its aim; ends with
 # "N passed, N failed, N skipped"; exit status 0 only if none failed.
-set -u
 
 what=${1:-quick}
-H=${TESTBED_HOST_KERNEL:-?}
 G=/testbed/guest/psci-guest.Image
-I=/testbed/kernels/initrd.img
 OUT=/tmp/pm-tests
-MEM=256
 VM_TIMEOUT=${VM_TIMEOUT:-300}
 PM_ALL="--power-domains=system --cpus-per-cluster=2 --pm-features=all"
-mkdir -p "$OUT"
-pass=0
-fail=0
-skip=0
-
-ok() {
-	pass=$((pass + 1))
-	echo "PASS $*"
-}
-
-ko() {
-	fail=$((fail + 1))
-	echo "FAIL $*"
-}
-
-sk() {
-	skip=$((skip + 1))
-	echo "SKIP $*"
-}
-
-uptime_s() {
-	read -r u _ </proc/uptime
-	echo "$u"
-}
-
-# run_vm NAME ARGS...: vpsci-run with stdin /dev/null, console + stderr to
-# $OUT/NAME.log, events to $OUT/NAME.ev; sets $st and $elapsed (s).
-run_vm() {
-	name=$1
-	shift
-	rm -f "$OUT/$name.log" "$OUT/$name.ev"
-	t0=$(uptime_s)
-	timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$OUT/$name.ev" "$@" \
-		</dev/null >"$OUT/$name.log" 2>&1
-	st=$?
-	elapsed=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
-}
-
-count() {
-	grep -cF -- "$2" "$1" 2>/dev/null || true
-}
-
-show_failure() {
-	echo "---- last lines of $OUT/$1.log:"
-	tail -15 "$OUT/$1.log" | sed 's/^/    /'
-	echo "---- events ($OUT/$1.ev): $(wc -l <"$OUT/$1.ev" 2>/dev/null || echo 0) lines"
-	tail -5 "$OUT/$1.ev" 2>/dev/null | sed 's/^/    /'
-}
+. "$(dirname "$0")/lib.sh"
 
 # Aim: every bad combination is a usage error (exit 1) with a message naming
 # the option and the reason; nothing new is accepted where it cannot work.
@@ -83,11 +32,9 @@ t_options() {
 		[ -n "$args" ] || continue
 		n=$((n + 1))
 		# shellcheck disable=SC2086
-		msg=$(vpsci-run -k "$G" $args 2>&1 </dev/null)
-		s=$?
-		if [ "$s" != 1 ] || ! echo "$msg" | grep -qF -- "$want"; then
+		if ! check_fail 1 "$want" -k "$G" $args; then
 			bad=$((bad + 1))
-			echo "    '$args': status $s (want 1), message: $(echo "$msg" | head -1)"
+			echo "    '$args': status $got (want 1), message: $(echo "$out" | head -1)"
 		fi
 	done <<'EOF'
 --power-domains=bogus|--power-domains 'bogus'
@@ -123,12 +70,12 @@ t_dtb() {
 	d0=$OUT/default.dtb
 	d1=$OUT/pm-osi.dtb
 	d2=$OUT/pm-pc.dtb
-	vpsci-run -k "$G" -c 4 --dump-dtb "$d0" </dev/null >"$OUT/dtb.log" 2>&1
+	"$VMM" -k "$G" -c 4 --dump-dtb "$d0" </dev/null >"$OUT/dtb.log" 2>&1
 	s0=$?
 	# shellcheck disable=SC2086
-	vpsci-run -k "$G" -c 4 $PM_ALL --dump-dtb "$d1" </dev/null >>"$OUT/dtb.log" 2>&1
+	"$VMM" -k "$G" -c 4 $PM_ALL --dump-dtb "$d1" </dev/null >>"$OUT/dtb.log" 2>&1
 	s1=$?
-	vpsci-run -k "$G" -c 4 --power-domains=cluster --cpus-per-cluster=2 \
+	"$VMM" -k "$G" -c 4 --power-domains=cluster --cpus-per-cluster=2 \
 		--dump-dtb "$d2" </dev/null >>"$OUT/dtb.log" 2>&1
 	s2=$?
 	why=
@@ -183,7 +130,7 @@ t_conformance() {
 			"$cl cluster-level wake-ups"
 		grep -A1 '^not ok' "$OUT/$name.log" | head -20
 		grep -E "^ok [0-9]+ - .*($must)" "$OUT/$name.log" | grep '# SKIP'
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
@@ -204,7 +151,7 @@ t_memprot() {
 		grep -F '"event":"MEM_WIPE"' "$OUT/$name.ev" | sed 's/^/    /'
 	else
 		ko "$name: status $st (want 0), MEM_WIPE $wipes (want 1), BOOT $boots (want 2)"
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
@@ -239,7 +186,7 @@ t_cpuidle() {
 		ko "$name: status $st, $wakes wake-ups, $cpu_pd CPU power-downs, $cl cluster" \
 			"states, guest says '${res:-nothing}'"
 		grep -E '^vpsci-idle' "$OUT/$name.log" | tr -d '\r' | tail -12 | sed 's/^/    /'
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
@@ -264,5 +211,4 @@ full)
 	exit 2
 	;;
 esac
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" = 0 ]
+finish "pm-tests ($what, host $H)"

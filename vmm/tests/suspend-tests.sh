@@ -20,137 +20,108 @@
 # and total = its "asleep" line to "resumed" (these two compare stderr with
 # the console, read by two readers: under load they skew by up to ~2 s).
 # Ends with "N passed, N failed, N skipped"; exit status 0 only if none failed.
-set -u
 
 what=${1:-quick}
-gk=${2:-6.12}
-gk0=$gk
-K=/testbed/kernels/vmlinuz-$gk
-I=/testbed/kernels/initrd.img
-H=${TESTBED_HOST_KERNEL:-?}
 OUT=/tmp/suspend-tests
-MEM=256
-LIMIT=${VM_TIMEOUT:-240}
-mkdir -p "$OUT"
-pass=0
-fail=0
-skip=0
+. "$(dirname "$0")/lib.sh"
+guest_kernel "${2:-6.12}"
 
-ok() {
-	pass=$((pass + 1))
-	echo "PASS $*"
-}
-
-ko() {
-	fail=$((fail + 1))
-	echo "FAIL $*"
-}
-
-uptime_s() {
-	read -r u _ </proc/uptime
-	echo "$u"
-}
-
-# count FILE PATTERN: lines of FILE holding PATTERN (0 if there is no FILE).
-count() {
-	c=$(grep -cF -- "$2" "$1" 2>/dev/null)
-	echo "${c:-0}"
-}
-
-# wait_for FILE PATTERN N SECONDS: until FILE has N lines holding PATTERN.
-wait_for() {
-	i=0
-	while [ "$(count "$1" "$2")" -lt "$3" ]; do
-		[ "$i" -ge $(($4 * 5)) ] && return 1
-		[ -f "$OUT/$name.st" ] && [ "$(count "$1" "$2")" -lt "$3" ] && return 1
-		sleep 0.2
-		i=$((i + 1))
-	done
-	return 0
-}
-
-# ev_field FILE PATTERN N KEY: KEY's value in the Nth line holding PATTERN.
-ev_field() {
-	grep -F -- "$2" "$1" | sed -n "$3p" | sed -n "s/.*\"$4\":\"*\([^\",}]*\).*/\1/p"
-}
-
-# sub A B: B - A with 2 decimals, "-" if either is missing.
-sub() {
-	if [ -z "$1" ] || [ -z "$2" ] || [ "$1" = - ] || [ "$2" = - ]; then
-		echo -
-	else
-		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'
-	fi
-}
-
-show_failure() {
-	echo "---- last lines of $OUT/$1.log:"
-	tail -15 "$OUT/$1.log" | sed 's/^/    /'
-	echo "---- last lines of $OUT/$1.err:"
-	tail -6 "$OUT/$1.err" | sed 's/^/    /'
-	echo "---- events ($OUT/$1.ev): $(wc -l <"$OUT/$1.ev" 2>/dev/null || echo 0) lines"
-	grep -E 'SYSTEM_|EXIT' "$OUT/$1.ev" 2>/dev/null | tail -8 | sed 's/^/    /'
-}
-
-# stamp: copy stdin to stdout, and the lines that time a cycle (the guest's
-# vpsci-susp lines, vpsci-run -v's SYSTEM_SUSPEND ones) with the host's
-# uptime to .times.
-stamp() {
-	while IFS= read -r line; do
-		case "$line" in
-		*vpsci-susp* | *"SYSTEM_SUSPEND: "*)
-			read -r up _ </proc/uptime	# no fork: keep the lag small
-			printf '%s %s\n' "$up" "$line" >>"$tm"
-			;;
-		vpsci-run-status=*)
-			echo "${line#vpsci-run-status=}" >"$OUT/$name.st"
-			continue
-			;;
-		esac
-		printf '%s\n' "$line"
-	done
-}
-
-# start_vm ARGS...: vpsci-run -v in the background, stdin from a FIFO this
-# script holds open (fd 3: console input), the console to $OUT/$name.log and
-# stderr to .err (apart: a console line may be written in pieces), both
-# through stamp().
+# start_vm ARGS...: $VMM -v in the background for run $name, stdin from a
+# FIFO this script holds open (fd 3: console input), the console to
+# $OUT/$name.log and stderr to .err (apart: a console line may be written in
+# pieces), both stamped into one .times file (the cycle's timing lines).
+# Sets pid; end_vm waits for the end and sets st and elapsed.
 start_vm() {
 	log=$OUT/$name.log
 	ev=$OUT/$name.ev
 	tm=$OUT/$name.times
+	stf=$OUT/$name.st
 	fifo=$OUT/$name.in
 	errfifo=$OUT/$name.errin
 	rm -f "$log" "$ev" "$tm" "$fifo" "$errfifo" "$OUT/$name.st" "$OUT/$name.pid"
 	mkfifo "$fifo" "$errfifo"
 	exec 3<>"$fifo"
-	stamp <"$errfifo" >"$OUT/$name.err" &
-	t0=$(uptime_s)
+	stamp "$tm" "$stf" <"$errfifo" >"$OUT/$name.err" &
+	t_start=$(now)
 	{
-		vpsci-run -v --events "$ev" "$@" <"$fifo" 2>"$errfifo" &
+		"$VMM" -v --events "$ev" "$@" <"$fifo" 2>"$errfifo" &
 		vpid=$!
 		echo "$vpid" >"$OUT/$name.pid"
-		# The watchdog must not hold the pipe open, or the reader waits for it.
-		(sleep "$LIMIT"; kill -TERM "$vpid" 2>/dev/null) >/dev/null 2>&1 3>&- &
-		wd=$!
+		watchdog "$vpid"
 		wait "$vpid"
 		echo "vpsci-run-status=$?"
-		kill "$wd" 2>/dev/null
-	} | stamp >"$log" &
+		unwatch
+	} | stamp "$tm" "$stf" >"$log" &
 	reader=$!
-	i=0
-	while [ ! -s "$OUT/$name.pid" ] && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_for "$OUT/$name.pid" . 5
 	pid=$(cat "$OUT/$name.pid" 2>/dev/null)
 }
 
 end_vm() {
 	wait "$reader" 2>/dev/null
 	exec 3>&-
-	st=$(cat "$OUT/$name.st" 2>/dev/null || echo 255)
-	elapsed=$(sub "$t0" "$(uptime_s)")
+	st=$(cat "$stf" 2>/dev/null || echo 255)
+	elapsed=$(delta "$t_start" "$(now)")
+}
+
+# drive_wakes WAKES: wake run $name once per source in WAKES (comma-separated)
+# when its SYSTEM_SUSPEND event comes (rtc: the guest's own alarm does it),
+# and wait for each resume. Sets k (the cycles driven) and why (empty, or
+# what went wrong).
+drive_wakes() {
+	why=
+	k=0
+	for src in $(echo "$1" | tr , ' '); do
+		k=$((k + 1))
+		if [ "$src" != rtc ]; then
+			if ! wait_for "$ev" '"event":"SYSTEM_SUSPEND"' 150 $k "$stf"; then
+				why="cycle $k: no SYSTEM_SUSPEND event"
+				return
+			fi
+			sleep 1
+			case $src in
+			uart) printf 'w' >&3 ;;
+			signal) kill -USR1 "$pid" ;;
+			esac
+		fi
+		if ! wait_for "$tm" "vpsci-susp-cycle=$k resumed" 150 1 "$stf"; then
+			why="cycle $k ($src): the guest did not resume"
+			return
+		fi
+	done
+}
+
+# check_cycle K SRC: cycle K of run $name (woken by SRC): every CPU in $want
+# back, the process and RAM kept, the date advanced, SYSTEM_WAKE's reason
+# SRC; sets why on a problem, else prints the cycle's bench lines.
+check_cycle() {
+	line=$(grep -F "vpsci-susp-cycle=$1 resumed" "$tm" | head -1)
+	start=$(grep -F "vpsci-susp-cycle=$1 start" "$tm" | head -1)
+	case "$line" in
+	*" rc=0 online=$want marker=alive ram=ok "*) ;;
+	*)
+		why="cycle $1 ($2): resumed line '${line#* }', want online=$want"
+		return
+		;;
+	esac
+	d0=${start##*date=}
+	d1=${line##*date=}
+	[ "$d1" -gt "$d0" ] 2>/dev/null || { why="cycle $1: date did not advance ($d0 -> $d1)"; return; }
+	reason=$(ev_field "$ev" '"event":"SYSTEM_WAKE"' reason "$1")
+	[ "$reason" = "$2" ] || { why="cycle $1: SYSTEM_WAKE reason '$reason', want '$2'"; return; }
+	# Times: when this script saw the lines (guest console and vpsci-run -v
+	# both come through vpsci-run's output), and the events log's own
+	# measure of the time asleep.
+	ts=$(grep -F "SYSTEM_SUSPEND: asleep" "$tm" | sed -n "${1}p")
+	tw=$(grep -F "SYSTEM_SUSPEND: woken" "$tm" | sed -n "${1}p")
+	asleep=$(ev_field "$ev" '"event":"SYSTEM_WAKE"' suspended_s "$1")
+	cycle=$(delta "${start%% *}" "${line%% *}")
+	b=suspend-$tag-host$H-guest$gk-$1-$2
+	echo "bench $b-asleep $asleep s"
+	echo "bench $b-cycle $cycle s"
+	echo "bench $b-overhead $(delta "$asleep" "$cycle") s"
+	echo "bench $b-resume $(delta "${tw%% *}" "${line%% *}") s"
+	echo "bench $b-total $(delta "${ts%% *}" "${line%% *}") s"
 }
 
 # Aim: suspend to RAM in MODE with N vCPUs, one cycle per wake source in
@@ -173,26 +144,7 @@ t_cycles() {
 	[ "$n" = 1 ] && want=0
 	start_vm -k "$K" -i "$I" -c "$n" -m "$MEM" --psci="$mode" "$@" \
 		-p "console=ttyAMA0 quiet panic=-1 vpsci.script=suspend-cycles vpsci.wakes=$wakes"
-	why=
-	k=0
-	for src in $(echo "$wakes" | tr , ' '); do
-		k=$((k + 1))
-		if [ "$src" != rtc ]; then
-			if ! wait_for "$ev" '"event":"SYSTEM_SUSPEND"' $k 150; then
-				why="cycle $k: no SYSTEM_SUSPEND event"
-				break
-			fi
-			sleep 1
-			case $src in
-			uart) printf 'w' >&3 ;;
-			signal) kill -USR1 "$pid" ;;
-			esac
-		fi
-		if ! wait_for "$tm" "vpsci-susp-cycle=$k resumed" 1 150; then
-			why="cycle $k ($src): the guest did not resume"
-			break
-		fi
-	done
+	drive_wakes "$wakes"
 	end_vm
 	[ -n "$why" ] || [ "$st" = 0 ] || why="exit status $st, expected 0 (SYSTEM_OFF)"
 	[ -n "$why" ] || grep -q "vpsci-susp-done cycles=$k" "$log" || why="no vpsci-susp-done line"
@@ -200,33 +152,7 @@ t_cycles() {
 	for src in $(echo "$wakes" | tr , ' '); do
 		[ -z "$why" ] || break
 		k=$((k + 1))
-		line=$(grep -F "vpsci-susp-cycle=$k resumed" "$tm" | head -1)
-		start=$(grep -F "vpsci-susp-cycle=$k start" "$tm" | head -1)
-		case "$line" in
-		*" rc=0 online=$want marker=alive ram=ok "*) ;;
-		*)
-			why="cycle $k ($src): resumed line '${line#* }', want online=$want"
-			break
-			;;
-		esac
-		d0=${start##*date=}
-		d1=${line##*date=}
-		[ "$d1" -gt "$d0" ] 2>/dev/null || { why="cycle $k: date did not advance ($d0 -> $d1)"; break; }
-		reason=$(ev_field "$ev" '"event":"SYSTEM_WAKE"' $k reason)
-		[ "$reason" = "$src" ] || { why="cycle $k: SYSTEM_WAKE reason '$reason', want '$src'"; break; }
-		# Times: when this script saw the lines (guest console and
-		# vpsci-run -v both come through vpsci-run's output), and the
-		# events log's own measure of the time asleep.
-		ts=$(grep -F "SYSTEM_SUSPEND: asleep" "$tm" | sed -n "${k}p")
-		tw=$(grep -F "SYSTEM_SUSPEND: woken" "$tm" | sed -n "${k}p")
-		asleep=$(ev_field "$ev" '"event":"SYSTEM_WAKE"' $k suspended_s)
-		cycle=$(sub "${start%% *}" "${line%% *}")
-		b=suspend-$tag-host$H-guest$gk-$k-$src
-		echo "bench $b-asleep $asleep s"
-		echo "bench $b-cycle $cycle s"
-		echo "bench $b-overhead $(sub "$asleep" "$cycle") s"
-		echo "bench $b-resume $(sub "${tw%% *}" "${line%% *}") s"
-		echo "bench $b-total $(sub "${ts%% *}" "${line%% *}") s"
+		check_cycle "$k" "$src"
 	done
 	susp=$(count "$ev" '"event":"SYSTEM_SUSPEND"')
 	wake=$(count "$ev" '"event":"SYSTEM_WAKE"')
@@ -242,7 +168,7 @@ t_cycles() {
 			"$wake SYSTEM_WAKE, poweroff -> 0 (run $elapsed s)"
 	else
 		ko "$name: $why"
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
@@ -255,7 +181,7 @@ t_withheld() {
 	start_vm -k "$K" -i "$I" -c 2 -m "$MEM" --no-system-suspend \
 		-p "console=ttyAMA0 quiet panic=-1 vpsci.script=suspend-cycles vpsci.wakes=rtc"
 	why=
-	wait_for "$tm" "vpsci-susp-cycle=1 resumed" 1 150 || why="the guest did not resume"
+	wait_for "$tm" "vpsci-susp-cycle=1 resumed" 150 1 "$stf" || why="the guest did not resume"
 	end_vm
 	setup=$(grep -o 'vpsci-susp-setup mem_sleep=[^ ]*' "$log" | head -1)
 	line=$(grep -o 'vpsci-susp-cycle=1 resumed.*' "$log" | head -1)
@@ -282,7 +208,7 @@ t_withheld() {
 			"(run $elapsed s)"
 	else
 		ko "$name: $why"
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
@@ -295,8 +221,7 @@ t_conformance() {
 	name=conformance-$mode
 	img=/testbed/guest/psci-guest.Image
 	if [ ! -f "$img" ]; then
-		skip=$((skip + 1))
-		echo "SKIP $name: no $img (make guest)"
+		sk "$name: no $img (make guest)"
 		return
 	fi
 	start_vm -k "$img" -c 4 -m "$MEM" --psci="$mode" --no-reboot \
@@ -309,15 +234,11 @@ t_conformance() {
 	else
 		ko "$name: status $st, $ran SYSTEM_SUSPEND tests ran (want 6), $bad failed"
 		grep -A1 '^not ok' "$log" | head -12 | sed 's/^/    /'
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
-[ -c /dev/kvm ] || {
-	echo "SKIP all: no /dev/kvm in this environment (not inside the testbed?)"
-	echo "0 passed, 0 failed, 1 skipped"
-	exit 0
-}
+need_kvm
 
 case $what in
 quick)
@@ -336,8 +257,7 @@ full)
 	t_conformance hybrid
 	t_conformance kernel
 	# The newest guest kernel too.
-	gk=7
-	K=/testbed/kernels/vmlinuz-7
+	guest_kernel 7
 	t_cycles 4cpu user 4 uart,rtc,signal
 	;;
 only)
@@ -348,8 +268,4 @@ only)
 	exit 2
 	;;
 esac
-guests=$gk0
-[ "$gk" = "$gk0" ] || guests="$gk0 and $gk"
-echo "suspend-tests ($what, host $H, guest $guests): $pass passed, $fail failed, $skip skipped"
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" = 0 ]
+finish "suspend-tests ($what, host $H, guest $guests)"

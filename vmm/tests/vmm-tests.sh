@@ -14,82 +14,16 @@
 # as "bench vmm-boot-to-init-host<H>-guest<G>-<mode>-<N>cpu <s> s", measured
 # from outside: vpsci-run start to the guest's /init script's first line.
 # Ends with "N passed, N failed, N skipped"; exit status 0 only if none failed.
-set -u
 
 what=${1:-quick}
-gk=${2:-6.12}
-gk0=$gk
-K=/testbed/kernels/vmlinuz-$gk
-I=/testbed/kernels/initrd.img
-H=${TESTBED_HOST_KERNEL:-?}
 OUT=/tmp/vmm-tests
-MEM=256
-VM_TIMEOUT=${VM_TIMEOUT:-240}
-mkdir -p "$OUT"
-pass=0
-fail=0
-skip=0
+. "$(dirname "$0")/lib.sh"
+guest_kernel "${2:-6.12}"
 
-ok() {
-	pass=$((pass + 1))
-	echo "PASS $*"
-}
-
-ko() {
-	fail=$((fail + 1))
-	echo "FAIL $*"
-}
-
-uptime_s() {
-	read -r u _ </proc/uptime
-	echo "$u"
-}
-
-# run_vm NAME MARKER ARGS...: run vpsci-run (stdin /dev/null), console and
-# stderr to $OUT/NAME.log, events to $OUT/NAME.ev. Sets $st (exit status),
-# $elapsed (s, whole run) and $t_init (s from start to the first console
-# line holding MARKER: the guest's /init script running), "-" if never seen.
-run_vm() {
-	name=$1
-	marker=$2
-	shift 2
-	log=$OUT/$name.log
-	ev=$OUT/$name.ev
-	rm -f "$log" "$ev" "$OUT/$name.st" "$OUT/$name.mark"
-	t0=$(uptime_s)
-	{
-		timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$ev" "$@" </dev/null 2>&1
-		echo "vpsci-run-status=$?"
-	} | while IFS= read -r line; do
-		case "$line" in
-		*"$marker"*)
-			[ -f "$OUT/$name.mark" ] || uptime_s >"$OUT/$name.mark"
-			;;
-		vpsci-run-status=*)
-			echo "${line#vpsci-run-status=}" >"$OUT/$name.st"
-			continue
-			;;
-		esac
-		printf '%s\n' "$line"
-	done >"$log"
-	t1=$(uptime_s)
-	st=$(cat "$OUT/$name.st" 2>/dev/null || echo 255)
-	elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-	t_init=-
-	[ -f "$OUT/$name.mark" ] &&
-		t_init=$(awk -v a="$t0" -v b="$(cat "$OUT/$name.mark")" 'BEGIN { printf "%.2f", b - a }')
-}
-
-# count FILE PATTERN: lines of FILE matching the fixed string PATTERN.
-count() {
-	grep -cF -- "$2" "$1" 2>/dev/null || true
-}
-
-show_failure() {
-	echo "---- last lines of $OUT/$1.log:"
-	tail -15 "$OUT/$1.log" | sed 's/^/    /'
-	echo "---- events ($OUT/$1.ev): $(wc -l <"$OUT/$1.ev" 2>/dev/null || echo 0) lines"
-	tail -5 "$OUT/$1.ev" 2>/dev/null | sed 's/^/    /'
+# boot_to NAME TEXT: seconds from the start of run NAME to its first console
+# line holding TEXT (the guest's /init script running), "-" if never seen.
+boot_to() {
+	delta "$t_start" "$(line_time "$1" "$2")"
 }
 
 # Aim: Linux boots with N vCPUs in MODE, reports all N online, "poweroff"
@@ -99,8 +33,9 @@ t_boot() {
 	mode=$1
 	n=$2
 	name=boot-$mode-${n}cpu-guest$gk
-	run_vm "$name" vpsci-cpus-online= -k "$K" -i "$I" -c "$n" -m "$MEM" --psci="$mode" \
+	run_vm "$name" -k "$K" -i "$I" -c "$n" -m "$MEM" --psci="$mode" \
 		-p "console=ttyAMA0 quiet panic=-1 vpsci.script=cpus-online"
+	t_init=$(boot_to "$name" vpsci-cpus-online=)
 	want=0-$((n - 1))
 	[ "$n" = 1 ] && want=0
 	why=
@@ -136,7 +71,7 @@ t_boot() {
 		echo "bench vmm-boot-to-init-host$H-guest$gk-$mode-${n}cpu $t_init s"
 	else
 		ko "$name: $why"
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
@@ -154,7 +89,7 @@ t_reboot() {
 		want_ev='"event":"SYSTEM_RESET2"'
 		extra=" reboot=warm"
 	fi
-	run_vm "$name" vpsci-booted -k "$K" -i "$I" -c 2 -m "$MEM" --psci="$mode" \
+	run_vm "$name" -k "$K" -i "$I" -c 2 -m "$MEM" --psci="$mode" \
 		--max-reboots 1 -p "console=ttyAMA0 quiet panic=-1 vpsci.script=reboot$extra"
 	boots=$(count "$OUT/$name.log" "vpsci-booted cpus=0-1")
 	evboots=$(count "$OUT/$name.ev" '"event":"BOOT"')
@@ -166,7 +101,7 @@ t_reboot() {
 	else
 		ko "$name: status $st (want 5), guest up $boots times (want 2)," \
 			"BOOT events $evboots (want 2), ${want_ev#*:} events $resets (want 2)"
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
@@ -176,7 +111,7 @@ t_hotplug() {
 	mode=$1
 	n=$2
 	name=hotplug-$mode-${n}cpu
-	run_vm "$name" vpsci-hotplug= -k "$K" -i "$I" -c "$n" -m "$MEM" --psci="$mode" \
+	run_vm "$name" -k "$K" -i "$I" -c "$n" -m "$MEM" --psci="$mode" \
 		-p "console=ttyAMA0 quiet panic=-1 vpsci.script=hotplug vpsci.cycles=20"
 	offs=$(count "$OUT/$name.ev" '"fn":"CPU_OFF"')
 	ons=$(count "$OUT/$name.ev" '"fn":"CPU_ON"')
@@ -194,7 +129,7 @@ t_hotplug() {
 		ko "$name: status $st, hotplug line: $(grep -o 'vpsci-hotplug=[^ ]* [^ ]*' \
 			"$OUT/$name.log" | head -1), CPU_OFF $offs (want $want_off)," \
 			"CPU_ON $ons (want $want_on)"
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
@@ -208,11 +143,7 @@ t_input() {
 	rm -f "$fifo" "$log" "$OUT/$name.ev"
 	mkfifo "$fifo"
 	(
-		i=0
-		while [ $i -lt 400 ] && ! grep -q "starting a shell" "$log" 2>/dev/null; do
-			sleep 0.5
-			i=$((i + 1))
-		done
+		wait_for "$log" "starting a shell" 200
 		sleep 2
 		printf 'echo vpsci-input-$((6*7))\n'
 		sleep 3
@@ -220,7 +151,7 @@ t_input() {
 		sleep 60
 	) >"$fifo" &
 	feeder=$!
-	timeout -s TERM "$VM_TIMEOUT" vpsci-run --events "$OUT/$name.ev" -k "$K" -i "$I" -c 1 \
+	timeout -s TERM "$VM_TIMEOUT" "$VMM" --events "$OUT/$name.ev" -k "$K" -i "$I" -c 1 \
 		-m "$MEM" --psci="$mode" -p "console=ttyAMA0 quiet panic=-1" <"$fifo" >"$log" 2>&1
 	st=$?
 	kill "$feeder" 2>/dev/null
@@ -230,7 +161,7 @@ t_input() {
 	else
 		ko "$name: status $st, guest output has vpsci-input-42:" \
 			"$(count "$log" vpsci-input-42)"
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
@@ -242,22 +173,17 @@ t_suspend() {
 	log=$OUT/$name.log
 	ev=$OUT/$name.ev
 	rm -f "$log" "$ev"
-	vpsci-run --events "$ev" --system-suspend -k "$K" -i "$I" \
+	"$VMM" --events "$ev" --system-suspend -k "$K" -i "$I" \
 		-c 2 -m "$MEM" -p "console=ttyAMA0 quiet panic=-1 vpsci.script=suspend" \
 		</dev/null >"$log" 2>&1 &
 	pid=$!
-	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
-	watchdog=$!
-	i=0
-	while [ $i -lt 400 ] && ! grep -q '"event":"SYSTEM_SUSPEND"' "$ev" 2>/dev/null; do
-		sleep 0.5
-		i=$((i + 1))
-	done
+	watchdog "$pid"
+	wait_for "$ev" '"event":"SYSTEM_SUSPEND"' 200
 	sleep 2
 	kill -USR1 "$pid" 2>/dev/null
 	wait "$pid"
 	st=$?
-	kill "$watchdog" 2>/dev/null
+	unwatch
 	if [ "$st" = 0 ] && grep -q "vpsci-resumed ok online=0-1" "$log" &&
 		[ "$(count "$ev" '"event":"SYSTEM_WAKE"')" = 1 ]; then
 		ok "$name: suspended, woken by SIGUSR1, resumed with CPUs 0-1, poweroff -> 0"
@@ -265,7 +191,7 @@ t_suspend() {
 		ko "$name: status $st, resumed line: $(grep -o 'vpsci-resumed.*' "$log" | head -1)," \
 			"SYSTEM_SUSPEND events $(count "$ev" '"event":"SYSTEM_SUSPEND"')," \
 			"SYSTEM_WAKE events $(count "$ev" '"event":"SYSTEM_WAKE"')"
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
@@ -281,33 +207,28 @@ t_version() {
 	log=$OUT/$name.log
 	ev=$OUT/$name.ev
 	rm -f "$log" "$ev"
-	vpsci-run --events "$ev" --psci="$mode" --psci-version="$ver" --conduit="$conduit" \
+	"$VMM" --events "$ev" --psci="$mode" --psci-version="$ver" --conduit="$conduit" \
 		-k "$K" -i "$I" -c 2 -m "$MEM" \
 		-p "console=ttyAMA0 quiet panic=-1 vpsci.script=psci-info" </dev/null >"$log" 2>&1 &
 	pid=$!
-	(sleep "$VM_TIMEOUT"; kill -TERM "$pid" 2>/dev/null) &
-	watchdog=$!
+	watchdog "$pid"
 	want_st=0
 	if [ "$ver" = 0.1 ]; then
 		want_st=6
-		i=0
-		while [ $i -lt 400 ] && ! grep -q "vpsci-guest-exit=" "$log"; do
-			sleep 0.5
-			i=$((i + 1))
-		done
+		wait_for "$log" "vpsci-guest-exit=" 200
 		sleep 2
 		kill -TERM "$pid" 2>/dev/null
 	fi
 	wait "$pid"
 	st=$?
-	kill "$watchdog" 2>/dev/null
+	unwatch
 	if [ "$ver" = 0.1 ]; then
-		seen=$(grep -c "Using PSCI v0.1 Function IDs from DT" "$log")
+		seen=$(count "$log" "Using PSCI v0.1 Function IDs from DT")
 	else
-		seen=$(grep -c "PSCIv$ver detected in firmware" "$log")
+		seen=$(count "$log" "PSCIv$ver detected in firmware")
 	fi
 	calls=$(count "$ev" "\"conduit\":\"$conduit\"")
-	online=$(grep -c "vpsci-cpus-online=0-1" "$log")
+	online=$(count "$log" "vpsci-cpus-online=0-1")
 	why=
 	[ "$st" = "$want_st" ] || why="status $st (want $want_st)"
 	[ "$seen" -ge 1 ] || why="$why; guest did not report PSCI $ver"
@@ -318,7 +239,7 @@ t_version() {
 	else
 		ko "$name: $why"
 		grep "vpsci-dmesg" "$log" | head -5 | sed 's/^/    /'
-		show_failure "$name"
+		show_run "$name"
 	fi
 }
 
@@ -331,31 +252,15 @@ t_baremetal() {
 	img=/testbed/guest/psci-guest.Image
 	name=baremetal-${n}cpu
 	if [ ! -f "$img" ]; then
-		skip=$((skip + 1))
-		echo "SKIP $name: no $img (make guest)"
+		sk "$name: no $img (make guest)"
 		return
 	fi
-	run_vm "$name" "conformance suite" -k "$img" -c "$n" -m "$MEM" -p "psci.sel=list"
+	run_vm "$name" -k "$img" -c "$n" -m "$MEM" -p "psci.sel=list"
 	if [ "$st" = 0 ] && grep -q "^# entered at EL1; $n CPUs in the DT" "$OUT/$name.log"; then
 		ok "$name: bare-metal Image saw $n CPUs in the DT, SYSTEM_OFF -> 0 (run $elapsed s)"
 	else
 		ko "$name: status $st, $(grep -o "$n CPUs in the DT" "$OUT/$name.log" | head -1)"
-		show_failure "$name"
-	fi
-}
-
-# expect_err NAME STATUS MESSAGE-PART ARGS...: vpsci-run fails cleanly.
-expect_err() {
-	name=$1
-	want=$2
-	msg=$3
-	shift 3
-	out=$(timeout 30 vpsci-run "$@" </dev/null 2>&1)
-	got=$?
-	if [ "$got" = "$want" ] && echo "$out" | grep -qi -- "$msg"; then
-		ok "error-$name: status $want, \"$(echo "$out" | head -1)\""
-	else
-		ko "error-$name: status $got (want $want), output: $(echo "$out" | head -2)"
+		show_run "$name"
 	fi
 }
 
@@ -363,18 +268,18 @@ expect_err() {
 t_errors() {
 	head -c 4096 /dev/zero >/tmp/bad.img
 	echo "short" >/tmp/short.img
-	expect_err no-kernel 1 "no kernel"
-	expect_err bad-option 1 "unknown option" --frobnicate -k "$K"
-	expect_err bad-mode 1 "expected user, hybrid or kernel" --psci=magic -k "$K"
-	expect_err bad-version 1 "expected 0.1" --psci-version=2.0 -k "$K"
-	expect_err bad-image 1 "not an arm64 Linux Image" -k /tmp/bad.img
-	expect_err short-image 1 "not an arm64 Linux Image" -k /tmp/short.img
-	expect_err missing-image 1 "No such file" -k /nonexistent
-	expect_err too-many-cpus 1 "too many vCPUs" -k "$K" -c 1000
-	expect_err too-much-ram 1 "too much RAM" -k "$K" -m 1000G
-	expect_err ram-too-small 1 "does not fit" -k "$K" -i "$I" -m 8
-	expect_err no-kvm 2 "cannot open /nonexistent/kvm" --kvm-device /nonexistent/kvm -k "$K"
-	expect_err not-kvm 2 "not KVM" --kvm-device /dev/null -k "$K"
+	expect_fail error-no-kernel 1 "no kernel"
+	expect_fail error-bad-option 1 "unknown option" --frobnicate -k "$K"
+	expect_fail error-bad-mode 1 "expected user, hybrid or kernel" --psci=magic -k "$K"
+	expect_fail error-bad-version 1 "expected 0.1" --psci-version=2.0 -k "$K"
+	expect_fail error-bad-image 1 "not an arm64 Linux Image" -k /tmp/bad.img
+	expect_fail error-short-image 1 "not an arm64 Linux Image" -k /tmp/short.img
+	expect_fail error-missing-image 1 "No such file" -k /nonexistent
+	expect_fail error-too-many-cpus 1 "too many vCPUs" -k "$K" -c 1000
+	expect_fail error-too-much-ram 1 "too much RAM" -k "$K" -m 1000G
+	expect_fail error-ram-too-small 1 "does not fit" -k "$K" -i "$I" -m 8
+	expect_fail error-no-kvm 2 "cannot open /nonexistent/kvm" --kvm-device /nonexistent/kvm -k "$K"
+	expect_fail error-not-kvm 2 "not KVM" --kvm-device /dev/null -k "$K"
 }
 
 t_summary_events() {
@@ -396,7 +301,7 @@ demo() {
 	echo "==== Then suspend to RAM and hibernate/resume (acts 2 and 3)."
 	echo "\$ vpsci-run -k $K -i $I -c 2 -m $MEM --events /tmp/demo.ev \\"
 	echo "      -p 'console=ttyAMA0 loglevel=6 vpsci.script=hotplug vpsci.cycles=3'"
-	vpsci-run -k "$K" -i "$I" -c 2 -m "$MEM" --events /tmp/demo.ev \
+	"$VMM" -k "$K" -i "$I" -c 2 -m "$MEM" --events /tmp/demo.ev \
 		-p "console=ttyAMA0 loglevel=6 vpsci.script=hotplug vpsci.cycles=3" </dev/null
 	st=$?
 	echo "==== vpsci-run exited with status $st (0 = the guest powered off)"
@@ -420,12 +325,12 @@ demo_suspend() {
 	echo "==== (an emulated PL031) wakes it 4 s later and it resumes at its entry point."
 	echo "\$ vpsci-run -k $K -i $I -c 2 -m $MEM --events /tmp/demo-s.ev \\"
 	echo "      -p 'console=ttyAMA0 quiet vpsci.script=suspend-cycles vpsci.wakes=rtc,rtc'"
-	vpsci-run -k "$K" -i "$I" -c 2 -m "$MEM" --events /tmp/demo-s.ev \
+	"$VMM" -k "$K" -i "$I" -c 2 -m "$MEM" --events /tmp/demo-s.ev \
 		-p "console=ttyAMA0 quiet vpsci.script=suspend-cycles vpsci.wakes=rtc,rtc" </dev/null
 	st=$?
 	echo "==== vpsci-run exited with status $st; the suspend and wake events:"
 	grep -E '"event":"SYSTEM_(SUSPEND|WAKE)"' /tmp/demo-s.ev | sed 's/^/    /'
-	[ "$st" = 0 ] && [ "$(grep -c '"event":"SYSTEM_WAKE"' /tmp/demo-s.ev)" = 2 ]
+	[ "$st" = 0 ] && [ "$(count /tmp/demo-s.ev '"event":"SYSTEM_WAKE"')" = 2 ]
 }
 
 # Act 3: hibernation (PSCI 1.3 SYSTEM_OFF2) to a --disk, and --resume of the
@@ -443,7 +348,7 @@ demo_hibernate() {
 	truncate -s 128M "$disk"
 	echo "\$ vpsci-run -k $k7 -i $I -c 2 -m 512 --disk $disk --machine $m \\"
 	echo "      -p 'console=ttyAMA0 quiet resume=/dev/pmem0 vpsci.script=hibernate vpsci.cycles=1'"
-	vpsci-run -k "$k7" -i "$I" -c 2 -m 512 --disk "$disk" --machine "$m" \
+	"$VMM" -k "$k7" -i "$I" -c 2 -m 512 --disk "$disk" --machine "$m" \
 		-p "console=ttyAMA0 quiet resume=/dev/pmem0 vpsci.script=hibernate vpsci.cycles=1" \
 		</dev/null
 	st=$?
@@ -452,17 +357,13 @@ demo_hibernate() {
 		sed 's/^/    /'
 	[ "$st" = 4 ] || return 1
 	echo "\$ vpsci-run --resume $m"
-	vpsci-run --resume "$m" </dev/null
+	"$VMM" --resume "$m" </dev/null
 	st=$?
 	echo "==== vpsci-run exited with status $st (0: resumed, markers checked, powered off)"
 	[ "$st" = 0 ]
 }
 
-[ -c /dev/kvm ] || {
-	echo "SKIP all: no /dev/kvm in this environment (not inside the testbed?)"
-	echo "0 passed, 0 failed, 1 skipped"
-	exit 0
-}
+need_kvm
 
 case $what in
 quick)
@@ -502,7 +403,7 @@ full)
 	t_version kernel 1.0 smc
 	# KVM offers PSCI 1.3 in-kernel from Linux 6.13 (SYSTEM_OFF2); 6.12 stops at 1.1.
 	if [ "$H" = 6.12 ]; then
-		expect_err kernel-1.3-on-6.12 2 "cannot offer it" --psci=kernel --psci-version=1.3 \
+		expect_fail error-kernel-1.3-on-6.12 2 "cannot offer it" --psci=kernel --psci-version=1.3 \
 			-k "$K" -i "$I" -m "$MEM"
 	else
 		t_version kernel 1.3
@@ -510,8 +411,7 @@ full)
 	t_input user
 	t_input kernel
 	# The newest guest kernel too, in each mode.
-	gk=7
-	K=/testbed/kernels/vmlinuz-7
+	guest_kernel 7
 	for mode in user hybrid kernel; do
 		t_boot "$mode" 2
 	done
@@ -537,8 +437,4 @@ only)
 	exit 2
 	;;
 esac
-guests=$gk0
-[ "$gk" = "$gk0" ] || guests="$gk0 and $gk"
-echo "vmm-tests ($what, host $H, guest $guests): $pass passed, $fail failed, $skip skipped"
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" = 0 ]
+finish "vmm-tests ($what, host $H, guest $guests)"

@@ -23,7 +23,7 @@
 #define HAVE_ARM_SHA2 0
 #endif
 
-#include "vmm.h"
+#include "sha256.h"
 
 static const uint32_t sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
