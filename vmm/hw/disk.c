@@ -23,19 +23,6 @@
 #include "log.h"
 #include "status.h"
 
-/* Record one --disk; the file is opened and checked by disk_open_all(). */
-int disk_add(struct vmm_opts *o, const char *path)
-{
-	if (o->nr_disks >= VMM_MAX_DISKS) {
-		vmm_log("--disk '%s': too many disks (at most %d)", path, VMM_MAX_DISKS);
-		return -1;
-	}
-	o->disks[o->nr_disks].path = path;
-	o->disks[o->nr_disks].fd = -1;
-	o->nr_disks++;
-	return 0;
-}
-
 /*
  * Open every disk read-write, check its size and place it in the guest
  * address space, once per run (every boot maps the same files). A size the

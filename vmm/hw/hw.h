@@ -60,7 +60,6 @@ void hw_fdt_u32(struct hw_fdt *c, int node, const char *name, uint32_t val);
 void hw_fdt_empty(struct hw_fdt *c, int node, const char *name);
 
 /* disk.c: --disk files, opened and placed once per run. */
-int disk_add(struct vmm_opts *o, const char *path);
 int disk_open_all(struct vmm_opts *o);
 
 #endif /* VMM_HW_HW_H */
